@@ -1,0 +1,33 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.models import TagBase
+
+
+class Tag(TagBase):
+    """A site-wide tag; its kind lets the case list offer region and pattern filters."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("Region")
+        MODALITY = "modality", _("Modality")
+        PATTERN = "pattern", _("Pattern")
+        TOPIC = "topic", _("Topic")
+
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.TOPIC,
+        help_text=_("Region, modality and pattern tags get their own filter on the case list."),
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:list") + f"?tag={self.slug}"

@@ -1,0 +1,227 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from atlas.lib.text import fold, lines
+from atlas.models import Tag
+from diagnosis.models import Entity
+
+
+class CaseQuerySet(models.QuerySet):
+    def published(self) -> "CaseQuerySet":
+        return self.filter(status=Case.Status.PUBLISHED)
+
+    def visible_to(self, user) -> "CaseQuerySet":
+        """Staff see drafts too; everyone else sees published cases only."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def search(self, query: str) -> "CaseQuerySet":
+        qs = self
+        for term in fold(query).split():
+            qs = qs.filter(search_text__contains=term)
+        return qs
+
+
+class CaseManager(models.Manager.from_queryset(CaseQuerySet)):
+    def get_by_natural_key(self, slug: str) -> "Case":
+        return self.get(slug=slug)
+
+
+class Case(models.Model):
+    """One teaching case: a patient's history, imaging studies and the final diagnosis."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Woman")
+        MALE = "M", _("Man")
+        OTHER = "O", _("Patient")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class Certainty(models.TextChoices):
+        HISTOLOGY = "histology", _("Histology or laboratory proof")
+        IMAGING = "imaging", _("Confirmed by a further imaging test")
+        CLINICAL = "clinical", _("Clinical and imaging diagnosis")
+        FOLLOW_UP = "follow-up", _("Confirmed on follow-up")
+
+    slug = models.SlugField(unique=True)
+    age = models.PositiveSmallIntegerField(_("age"), help_text=_("Age in years at presentation."))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    presentation = models.CharField(
+        _("presentation"),
+        max_length=150,
+        help_text=_("A short phrase for the neutral title, e.g. 'chronic ankle ulcer'."),
+    )
+    history = models.TextField(_("clinical history"))
+    diagnosis = models.ForeignKey(
+        Entity, on_delete=models.PROTECT, related_name="cases", verbose_name=_("final diagnosis")
+    )
+    certainty = models.CharField(
+        _("diagnostic certainty"), max_length=20, choices=Certainty.choices
+    )
+    confirmation = models.CharField(
+        _("confirmed by"),
+        max_length=200,
+        blank=True,
+        help_text=_("How the diagnosis was confirmed, e.g. 'phlebography'."),
+    )
+    differential = models.ManyToManyField(
+        Entity,
+        blank=True,
+        related_name="differential_cases",
+        verbose_name=_("differential diagnosis"),
+    )
+    discussion = models.TextField(_("discussion"), blank=True)
+    teaching_points = models.TextField(
+        _("teaching points"), blank=True, help_text=_("One teaching point per line.")
+    )
+    attribution = models.CharField(_("attribution"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    tags = TaggableManager(blank=True, through="cases.TaggedCase", related_name="cases")
+    search_text = models.TextField(editable=False, default="")
+
+    objects = CaseManager()
+
+    class Meta:
+        ordering = ["-published_at", "slug"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(age__lte=130), name="case_age_plausible"),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(published_at__isnull=False),
+                name="case_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.slug])
+
+    @property
+    def title(self) -> str:
+        """The neutral title: it never gives the diagnosis away."""
+        return f"{self.get_sex_display()}, {self.age}, {self.presentation}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def teaching_point_list(self) -> list[str]:
+        return lines(self.teaching_points)
+
+    def build_search_text(self) -> str:
+        parts = [self.slug.replace("-", " ")]
+        for lang, _label in settings.LANGUAGES:
+            for field in ("presentation", "history", "discussion", "teaching_points"):
+                parts.append(getattr(self, f"{field}_{lang}", "") or "")
+        return fold(" ".join(parts))
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def publish(self) -> None:
+        self.status = self.Status.PUBLISHED
+        self.published_at = self.published_at or timezone.now()
+
+
+class TaggedCase(TaggedItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_cases")
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_case_tag")
+        ]
+
+
+class Study(models.Model):
+    """One imaging examination within a case, at one time point."""
+
+    class Modality(models.TextChoices):
+        RADIOGRAPH = "XR", _("Radiograph")
+        ULTRASOUND = "US", _("Ultrasound")
+        CT = "CT", _("CT")
+        MR = "MR", _("MRI")
+        ANGIOGRAPHY = "XA", _("Angiography / phlebography")
+        NUCLEAR = "NM", _("Nuclear medicine")
+        OTHER = "OT", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="studies")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    modality = models.CharField(_("modality"), max_length=2, choices=Modality.choices)
+    description = models.CharField(
+        _("description"), max_length=200, help_text=_("e.g. 'MRI of the right ankle'.")
+    )
+    time_point = models.CharField(
+        _("time point"),
+        max_length=50,
+        blank=True,
+        help_text=_("When the study was done relative to presentation, e.g. 'day +4'."),
+    )
+    findings = models.TextField(_("findings"), blank=True)
+
+    class Meta:
+        ordering = ["case", "order", "pk"]
+        verbose_name = _("study")
+        verbose_name_plural = _("studies")
+        constraints = [models.UniqueConstraint(fields=["case", "order"], name="unique_study_order")]
+
+    def __str__(self) -> str:
+        if self.time_point:
+            return f"{self.description} ({self.time_point})"
+        return self.description
+
+
+class Image(models.Model):
+    """One figure panel of a study, with its caption and alternative text."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="images")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    panel = models.CharField(
+        _("panel letter"), max_length=4, blank=True, help_text=_("As printed, e.g. 'a'.")
+    )
+    plane = models.CharField(
+        _("plane or sequence"), max_length=100, blank=True, help_text=_("e.g. 'T1 sagittal'.")
+    )
+    caption = models.TextField(_("caption"))
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        help_text=_("What the image shows, for readers who cannot see it. Required."),
+    )
+    is_synthetic = models.BooleanField(
+        _("synthetic illustration"),
+        default=False,
+        help_text=_("A drawn illustration, not patient data."),
+    )
+
+    class Meta:
+        ordering = ["study", "order", "pk"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        constraints = [
+            models.UniqueConstraint(fields=["study", "order"], name="unique_image_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.panel or '·'} {self.plane}".strip()

@@ -1,0 +1,131 @@
+"""Read queries for the case pages; each one's query count is fixed, whatever the rows."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from atlas.models import Tag
+from diagnosis.models import Entity, Mechanism
+
+from .models import Case, Image, Study, TaggedCase
+
+FILTER_KEYS = ("mechanism", "entity", "modality", "region", "tag", "sex", "age_min", "age_max")
+
+
+def _apply(qs: QuerySet, key: str, value) -> QuerySet:
+    if key == "mechanism":
+        return qs.filter(diagnosis__mechanism__slug=value)
+    if key == "entity":
+        return qs.filter(diagnosis__slug=value)
+    if key == "modality":
+        return qs.filter(Exists(Study.objects.filter(case=OuterRef("pk"), modality=value)))
+    if key in ("region", "tag"):
+        tagged = TaggedCase.objects.filter(content_object=OuterRef("pk"), tag__slug=value)
+        if key == "region":
+            tagged = tagged.filter(tag__kind=Tag.Kind.REGION)
+        return qs.filter(Exists(tagged))
+    if key == "sex":
+        return qs.filter(sex=value)
+    if key == "age_min":
+        return qs.filter(age__gte=value)
+    if key == "age_max":
+        return qs.filter(age__lte=value)
+    raise ValueError(key)
+
+
+def cases_filtered(base: QuerySet, filters: dict, *, skip: str | None = None) -> QuerySet:
+    qs = base
+    for key, value in filters.items():
+        if key != skip and key in FILTER_KEYS:
+            qs = _apply(qs, key, value)
+    return qs
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def case_facets(base: QuerySet, filters: dict) -> dict[str, list[FacetOption]]:
+    """Counts for each filter's options, given every other filter in force (six queries)."""
+
+    def others(key: str) -> QuerySet:
+        return cases_filtered(base, filters, skip=key).values("pk")
+
+    facets: dict[str, list[FacetOption]] = {}
+    mechanisms = Mechanism.objects.annotate(
+        n=Count("entities__cases", filter=Q(entities__cases__in=others("mechanism")))
+    )
+    facets["mechanism"] = [
+        FacetOption(m.slug, m.name, m.n, filters.get("mechanism") == m.slug) for m in mechanisms
+    ]
+    entities = Entity.objects.annotate(
+        n=Count("cases", filter=Q(cases__in=others("entity")))
+    ).filter(Q(n__gt=0) | Q(slug=filters.get("entity", "")))
+    facets["entity"] = sorted(
+        (FacetOption(e.slug, e.name, e.n, filters.get("entity") == e.slug) for e in entities),
+        key=lambda option: option.label.casefold(),
+    )
+    modality_counts = dict(
+        Study.objects.filter(case__in=others("modality"))
+        .values_list("modality")
+        .annotate(n=Count("case", distinct=True))
+    )
+    facets["modality"] = [
+        FacetOption(code, str(label), modality_counts.get(code, 0), filters.get("modality") == code)
+        for code, label in Study.Modality.choices
+        if modality_counts.get(code) or filters.get("modality") == code
+    ]
+    for key, kind_filter in (
+        ("region", Q(kind=Tag.Kind.REGION)),
+        ("tag", ~Q(kind=Tag.Kind.REGION)),
+    ):
+        tags = (
+            Tag.objects.filter(kind_filter)
+            .annotate(
+                n=Count("tagged_cases", filter=Q(tagged_cases__content_object__in=others(key)))
+            )
+            .filter(Q(n__gt=0) | Q(slug=filters.get(key, "")))
+        )
+        facets[key] = sorted(
+            (FacetOption(t.slug, t.name, t.n, filters.get(key) == t.slug) for t in tags),
+            key=lambda option: option.label.casefold(),
+        )
+    sex_counts = dict(others("sex").values_list("sex").annotate(n=Count("pk")).order_by())
+    facets["sex"] = [
+        FacetOption(code, str(label), sex_counts.get(code, 0), filters.get("sex") == code)
+        for code, label in Case.Sex.choices
+        if sex_counts.get(code) or filters.get("sex") == code
+    ]
+    return facets
+
+
+def case_cards(qs: QuerySet) -> QuerySet:
+    """What a case card shows: its studies (for modality badges) and its tags."""
+    return qs.prefetch_related(
+        Prefetch("studies", queryset=Study.objects.order_by("order")),
+        "tags",
+    )
+
+
+def case_for_page(qs: QuerySet, slug: str) -> Case | None:
+    images = Image.objects.order_by("order")
+    studies = Study.objects.order_by("order").prefetch_related(Prefetch("images", queryset=images))
+    return (
+        qs.select_related("diagnosis__mechanism", "diagnosis__parent")
+        .prefetch_related(
+            Prefetch("studies", queryset=studies),
+            Prefetch("differential", queryset=Entity.objects.order_by("name")),
+            "tags",
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def related_cases(case: Case, *, limit: int = 4) -> list[Case]:
+    qs = Case.objects.published().filter(diagnosis=case.diagnosis).exclude(pk=case.pk)
+    return list(case_cards(qs)[:limit])

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "diagnosis"
+urlpatterns = [
+    path("", views.glossary, name="glossary"),
+    path("classification/", views.classification, name="classification"),
+    path("<slug:slug>/", views.entity_detail, name="entity"),
+]

@@ -1,0 +1,76 @@
+from itertools import groupby
+
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from atlas.lib.text import fold
+from cases.models import Case
+from cases.selectors import case_cards
+
+from .models import Entity, Mechanism
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    entities = sorted(
+        Entity.objects.select_related("mechanism", "parent"), key=lambda e: fold(e.name)
+    )
+    by_mechanism = [
+        (mechanism, [e for e in entities if e.mechanism_id == mechanism.pk])
+        for mechanism in Mechanism.objects.all()
+    ]
+    by_letter = [
+        (letter, list(group))
+        for letter, group in groupby(entities, key=lambda e: fold(e.name)[:1].upper())
+    ]
+    context = {"by_mechanism": by_mechanism, "by_letter": by_letter, "count": len(entities)}
+    return render(request, "diagnosis/glossary.html", context)
+
+
+def _get_entity_or_404(slug: str) -> Entity:
+    entity = (
+        Entity.objects.select_related("mechanism", "parent", "table_column")
+        .prefetch_related(
+            Prefetch("children", queryset=Entity.objects.order_by("name")),
+            Prefetch("related", queryset=Entity.objects.order_by("name")),
+            "tags",
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if entity is None:
+        raise Http404(_("The glossary has no entry with this address."))
+    return entity
+
+
+def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    entity = _get_entity_or_404(slug)
+    published = Case.objects.published()
+    cases = case_cards(
+        published.filter(Q(diagnosis=entity) | Q(diagnosis__parent=entity)).select_related(
+            "diagnosis"
+        )
+    )
+    differential_cases = case_cards(published.filter(differential=entity))
+    context = {
+        "entity": entity,
+        "cases": cases,
+        "differential_cases": differential_cases,
+    }
+    return render(request, "diagnosis/entity.html", context)
+
+
+def classification(request: HttpRequest) -> HttpResponse:
+    placed = list(
+        Entity.objects.filter(table_column__isnull=False, table_row__isnull=False)
+        .select_related("table_column")
+        .order_by("table_row")
+    )
+    columns = list(Mechanism.objects.exclude(table_heading=""))
+    depth = max((e.table_row for e in placed), default=0)
+    grid = {(e.table_column_id, e.table_row): e for e in placed}
+    rows = [[grid.get((column.pk, row)) for column in columns] for row in range(1, depth + 1)]
+    flowchart = Entity.objects.exclude(flowchart_branch="").order_by("flowchart_branch", "name")
+    context = {"columns": columns, "rows": rows, "flowchart": flowchart}
+    return render(request, "diagnosis/classification.html", context)

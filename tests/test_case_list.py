@@ -1,0 +1,120 @@
+import pytest
+from django.urls import reverse
+
+from atlas.models import Tag
+from cases.models import Case, Study
+from tests.builders import make_case, make_entity, make_mechanism, make_tag
+
+pytestmark = pytest.mark.django_db
+URL = "/en/cases/"
+
+
+def test_case_list_shows_published_cases_by_neutral_title(client):
+    case = make_case(age=41, presentation_en="chronic ankle ulcer")
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Woman, 41, chronic ankle ulcer" in response.content.decode()
+    card = response.content.decode().split('<article class="case-card">')[1].split("</article>")[0]
+    # The card reads as an unknown; the diagnosis facet on the side is the reader's choice.
+    assert case.diagnosis.name not in card
+
+
+def test_anonymous_user_does_not_see_draft_cases_in_the_list(client):
+    make_case(presentation_en="visible lump")
+    make_case(presentation_en="secret draft lump", status=Case.Status.DRAFT)
+    body = client.get(URL).content.decode()
+    assert "visible lump" in body
+    assert "secret draft lump" not in body
+
+
+def test_staff_see_drafts_marked_as_drafts(client, editor):
+    make_case(presentation_en="secret draft lump", status=Case.Status.DRAFT)
+    client.force_login(editor)
+    body = client.get(URL).content.decode()
+    assert "secret draft lump" in body
+    assert "badge--draft" in body
+
+
+def test_filters_combine_and_each_option_shows_its_count(client):
+    dystrophic = make_mechanism(slug="dystrophic", name_en="Dystrophic")
+    metastatic = make_mechanism(slug="metastatic", name_en="Metastatic")
+    gout = make_entity(mechanism=metastatic, slug="gout")
+    trauma = make_entity(mechanism=dystrophic, slug="trauma")
+    elbow = make_tag(slug="region-elbow", name_en="Elbow", kind=Tag.Kind.REGION)
+    man = make_case(diagnosis=gout, sex="M", age=67, presentation_en="swollen arm")
+    man.tags.add(elbow)
+    make_case(diagnosis=gout, sex="F", age=30, presentation_en="wrist lump")
+    make_case(diagnosis=trauma, sex="M", age=16, presentation_en="thigh pain")
+
+    response = client.get(URL, {"mechanism": "metastatic", "sex": "M"})
+    body = response.content.decode()
+    assert "swollen arm" in body
+    assert "wrist lump" not in body and "thigh pain" not in body
+    facets = response.context["facets"]
+    # Counts of one filter are computed with every *other* filter in force.
+    assert {o.value: o.count for o in facets["mechanism"]} == {"dystrophic": 1, "metastatic": 1}
+    assert {o.value: o.count for o in facets["sex"]} == {"F": 1, "M": 1}
+    assert {o.value: o.count for o in facets["region"]} == {"region-elbow": 1}
+
+
+def test_age_range_and_modality_filter(client):
+    young = make_case(age=16, presentation_en="young patient")
+    make_case(age=80, presentation_en="old patient")
+    Study.objects.filter(case=young).update(modality=Study.Modality.ULTRASOUND)
+    body = client.get(URL, {"age_min": 10, "age_max": 20, "modality": "US"}).content.decode()
+    assert "young patient" in body
+    assert "old patient" not in body
+
+
+def test_bad_filter_values_get_a_page_that_says_what_was_wrong(client):
+    response = client.get(URL, {"age_min": "old", "sex": "X"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Enter a whole number" in body
+    assert "Select a valid choice" in body
+
+
+def test_inverted_age_range_is_explained(client):
+    response = client.get(URL, {"age_min": 60, "age_max": 20})
+    assert response.status_code == 400
+    assert "lower age must not be above the upper age" in response.content.decode()
+
+
+def test_unknown_slug_in_a_filter_is_a_404_that_names_it(client):
+    make_case()
+    response = client.get(URL, {"mechanism": "no-such-mechanism"})
+    assert response.status_code == 404
+    assert "no-such-mechanism" in response.content.decode()
+
+
+def test_unknown_query_parameters_are_ignored(client):
+    make_case(presentation_en="a lump")
+    response = client.get(URL, {"utm_source": "mail", "reveal": "yes"})
+    assert response.status_code == 200
+    assert "a lump" in response.content.decode()
+
+
+def test_list_is_paginated_and_keeps_filters_in_page_links(client):
+    for _ in range(14):
+        make_case(sex="F")
+    response = client.get(URL, {"sex": "F"})
+    assert len(response.context["page"].object_list) == 12
+    assert "sex=F&amp;page=2" in response.content.decode()
+    second = client.get(URL, {"sex": "F", "page": 2})
+    assert len(second.context["page"].object_list) == 2
+
+
+def test_case_list_query_count_does_not_grow_with_rows(client, django_assert_num_queries):
+    tag = make_tag(kind=Tag.Kind.REGION)
+    for _ in range(15):
+        case = make_case(studies=2)
+        case.tags.add(tag)
+    # 1-6 facet counts (mechanism, entity, modality, region, tag, sex), 7 count for the
+    # paginator, 8 the page of cases, 9 their studies, 10 their tags.
+    with django_assert_num_queries(10):
+        response = client.get(URL)
+    assert len(response.context["page"].object_list) == 12
+
+
+def test_list_url_is_named(client):
+    assert reverse("cases:list") == URL
