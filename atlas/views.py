@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cases.models import Case
+from cases.selectors import case_cards
 from diagnosis.models import Entity, Mechanism
 
 from .forms import SearchForm
@@ -23,9 +24,7 @@ def search(request: HttpRequest) -> HttpResponse:
     cases, entities = [], []
     if "q" in request.GET and form.is_valid():
         query = form.cleaned_data["q"]
-        cases = list(
-            Case.objects.published().search(query).prefetch_related("studies")[:SEARCH_LIMIT]
-        )
+        cases = list(case_cards(Case.objects.published().search(query))[:SEARCH_LIMIT])
         entities = list(Entity.objects.search(query).select_related("mechanism")[:SEARCH_LIMIT])
     status = 400 if form.errors and "q" in request.GET else 200
     context = {"form": form, "cases": cases, "entities": entities, "searched": "q" in request.GET}

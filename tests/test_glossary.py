@@ -1,0 +1,103 @@
+import pytest
+
+from cases.models import Case
+from tests.builders import make_case, make_entity, make_mechanism
+
+pytestmark = pytest.mark.django_db
+
+
+def test_glossary_groups_entities_by_mechanism_and_a_to_z(client):
+    metastatic = make_mechanism(slug="metastatic", name_en="Metastatic")
+    make_entity(mechanism=metastatic, name_en="Sarcoidosis")
+    make_entity(mechanism=metastatic, name_en="Hyperparathyroidism")
+    response = client.get("/en/glossary/")
+    body = response.content.decode()
+    assert 'id="mechanism-metastatic"' in body
+    letters = [letter for letter, _ in response.context["by_letter"]]
+    assert letters == ["H", "S"]
+
+
+def test_accented_names_sort_with_their_plain_letter(client):
+    make_entity(name_es="Úlcera", name_en="Ulcer")
+    make_entity(name_es="Tumores", name_en="Tumours")
+    response = client.get("/es/glossary/")
+    assert [letter for letter, _ in response.context["by_letter"]] == ["T", "U"]
+
+
+def test_entity_page_links_cases_children_related_and_classification(client):
+    ctd = make_entity(slug="connective-tissue-disease", name_en="Connective-tissue disease")
+    dm = make_entity(slug="dermatomyositis", name_en="Dermatomyositis", parent=ctd)
+    pm = make_entity(slug="polymyositis", name_en="Polymyositis", parent=ctd)
+    ctd.related.add(pm)
+    ctd.table_column = ctd.mechanism
+    ctd.table_row = 7
+    ctd.save()
+    case = make_case(diagnosis=dm, presentation_en="buttock calcification")
+    make_case(diagnosis=dm, presentation_en="hidden draft", status=Case.Status.DRAFT)
+    body = client.get(ctd.get_absolute_url()).content.decode()
+    assert dm.get_absolute_url() in body  # child
+    assert pm.get_absolute_url() in body  # related
+    assert case.get_absolute_url() in body  # a child's case
+    assert "hidden draft" not in body
+    assert "/en/glossary/classification/#cell-connective-tissue-disease" in body
+
+
+def test_printed_label_stays_visible_with_its_note(client):
+    entity = make_entity(
+        name_en="Pseudohypoparathyroidism",
+        printed_label="PseudohiperPTH",
+        label_note_en="The poster prints PseudohiperPTH.",
+    )
+    body = client.get(entity.get_absolute_url()).content.decode()
+    assert "PseudohiperPTH" in body
+    assert "The poster prints PseudohiperPTH." in body
+
+
+def test_unknown_entity_is_a_404(client):
+    response = client.get("/en/glossary/no-such-thing/")
+    assert response.status_code == 404
+    assert "The glossary has no entry with this address." in response.content.decode()
+
+
+def test_classification_table_puts_each_entity_in_its_cell(client):
+    dystrophic = make_mechanism(slug="dystrophic", table_heading_en="Dystrophic")
+    metastatic = make_mechanism(slug="metastatic", table_heading_en="Metastatic")
+    make_mechanism(slug="iatrogenic", table_heading_en="")
+    trauma = make_entity(mechanism=dystrophic, table_column=dystrophic, table_row=2)
+    hyper = make_entity(mechanism=metastatic, table_column=metastatic, table_row=1)
+    response = client.get("/en/glossary/classification/")
+    assert [c.slug for c in response.context["columns"]] == ["dystrophic", "metastatic"]
+    assert response.context["rows"] == [[None, hyper], [trauma, None]]
+    assert trauma.get_absolute_url() in response.content.decode()
+
+
+def test_glossary_query_count_is_fixed(client, django_assert_num_queries):
+    mechanism = make_mechanism()
+    parent = make_entity(mechanism=mechanism)
+    for _ in range(40):
+        make_entity(mechanism=mechanism, parent=parent)
+    # 1 entities with mechanism and parent, 2 mechanisms.
+    with django_assert_num_queries(2):
+        client.get("/en/glossary/")
+
+
+def test_entity_page_query_count_is_fixed(client, django_assert_num_queries):
+    entity = make_entity()
+    for _ in range(5):
+        child = make_entity(parent=entity)
+        entity.related.add(make_entity())
+        make_case(diagnosis=child, studies=2)
+        make_case(diagnosis=entity).differential.add(entity)
+    # 1 entity with mechanism, parent and column, 2 children, 3 related, 4 tags,
+    # 5 cases, 6 their studies, 7 their tags, 8 differential cases, 9 studies, 10 tags.
+    with django_assert_num_queries(10):
+        client.get(entity.get_absolute_url())
+
+
+def test_classification_query_count_is_fixed(client, django_assert_num_queries):
+    mechanism = make_mechanism(table_heading_en="Column")
+    for row in range(1, 12):
+        make_entity(mechanism=mechanism, table_column=mechanism, table_row=row)
+    # 1 placed entities with their column, 2 columns, 3 flowchart entities.
+    with django_assert_num_queries(3):
+        client.get("/en/glossary/classification/")

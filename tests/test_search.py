@@ -1,0 +1,49 @@
+import pytest
+
+from cases.models import Case
+from tests.builders import make_case, make_entity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_ignores_accents_and_case(client):
+    make_entity(name_es="Calcificación distrófica", name_en="Dystrophic calcification")
+    make_case(history_es="Calcificaciones lineales en región glútea.")
+    response = client.get("/es/search/", {"q": "CALCIFICACION"})
+    assert response.status_code == 200
+    assert len(response.context["entities"]) == 1
+    response = client.get("/es/search/", {"q": "region glutea"})
+    assert len(response.context["cases"]) == 1
+
+
+def test_search_finds_either_language_from_either_interface(client):
+    make_entity(name_en="Tophaceous gout", name_es="Gota tofácea")
+    response = client.get("/en/search/", {"q": "tofacea"})
+    assert [e.name for e in response.context["entities"]] == ["Tophaceous gout"]
+
+
+def test_search_does_not_return_drafts(client):
+    make_case(history_en="unique-word-zebra", status=Case.Status.DRAFT)
+    response = client.get("/en/search/", {"q": "unique-word-zebra"})
+    assert response.context["cases"] == []
+
+
+def test_too_short_a_query_is_explained(client):
+    response = client.get("/en/search/", {"q": "a"})
+    assert response.status_code == 400
+    assert "Type at least two letters." in response.content.decode()
+
+
+def test_empty_search_page_shows_the_form_without_errors(client):
+    response = client.get("/en/search/")
+    assert response.status_code == 200
+    assert "Type at least two letters." not in response.content.decode()
+
+
+def test_search_query_count_is_fixed(client, django_assert_num_queries):
+    for _ in range(8):
+        make_case(history_en="ulcer", studies=2)
+        make_entity(definition_en="ulcer")
+    # 1 cases, 2 their studies, 3 their tags, 4 entities with mechanism.
+    with django_assert_num_queries(4):
+        client.get("/en/search/", {"q": "ulcer"})

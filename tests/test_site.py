@@ -1,0 +1,49 @@
+import pytest
+
+from cases.models import Case
+from tests.builders import make_case, make_entity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_root_redirects_to_a_language(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] in ("/en/", "/es/")
+
+
+def test_language_switch_links_keep_the_reader_on_the_same_page(client):
+    case = make_case(slug="some-case")
+    body = client.get(f"/en/cases/{case.slug}/?reveal=1").content.decode()
+    assert 'href="/es/cases/some-case/?reveal=1"' in body
+
+
+def test_spanish_pages_show_spanish_content(client):
+    entity = make_entity(name_en="Burns", name_es="Quemaduras")
+    assert "Quemaduras" in client.get(f"/es/glossary/{entity.slug}/").content.decode()
+
+
+def test_sitemap_lists_public_cases_and_entities_but_not_drafts(client):
+    public = make_case(slug="public-case")
+    make_case(slug="draft-case", status=Case.Status.DRAFT)
+    body = client.get("/sitemap.xml").content.decode()
+    assert f"/en{public.get_absolute_url()[3:]}" in body
+    assert "/es/cases/public-case/" in body
+    assert f"/en/glossary/{public.diagnosis.slug}/" in body
+    assert "draft-case" not in body
+
+
+def test_pages_send_a_strict_content_security_policy(client):
+    response = client.get("/en/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_home_query_count(client, django_assert_num_queries):
+    for _ in range(3):
+        make_case()
+    # 1 published case count, 2 entity count, 3 mechanisms.
+    with django_assert_num_queries(3):
+        client.get("/en/")
