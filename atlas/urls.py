@@ -2,7 +2,9 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -27,3 +29,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "atlas.views.page_not_found"
+
+# Browsers ask for /favicon.ico whatever the page says; send them to the static icon.
+urlpatterns.insert(
+    0, path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True))
+)

@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .forms import CaseFilterForm
@@ -10,7 +10,23 @@ from .selectors import case_cards, case_facets, case_for_page, cases_filtered, r
 CASES_PER_PAGE = 12
 
 
+def _active_filter_labels(form: CaseFilterForm, facets: dict, filters: dict) -> list[tuple]:
+    """(key, "Field: value") for each filter in force, in the reader's words."""
+    labels = []
+    for key, value in filters.items():
+        options = {option.value: option.label for option in facets.get(key, [])}
+        labels.append((key, f"{form.fields[key].label}: {options.get(str(value), value)}"))
+    return labels
+
+
 def case_list(request: HttpRequest) -> HttpResponse:
+    empty = [key for key, value in request.GET.items() if value == ""]
+    if empty:
+        # A plain form submits "Any" as key=; drop those so shared links stay short.
+        query = request.GET.copy()
+        for key in empty:
+            del query[key]
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
     form = CaseFilterForm(request.GET)
     if not form.is_valid():
         context = {"form": form, "errors": form.errors, "page": None, "facets": {}}
@@ -29,6 +45,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "facets": facets,
         "filters": filters,
+        "active_filters": _active_filter_labels(form, facets, filters),
         "page": page,
         "unknown": unknown,
     }

@@ -1,6 +1,10 @@
+import os
+from pathlib import Path
+
 import pytest
 from django.utils import translation
 
+from tests.browser import CHROMIUM_ARGS, chromium_path
 from tests.builders import make_user
 
 
@@ -19,3 +23,48 @@ def english():
     """Start every test in English; a request to /es/ must not leak into the next test."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless system Chromium; skipped where it is missing, but never under CI."""
+    path = chromium_path()
+    if path is None:
+        message = "Chromium is missing: install it with `sudo apt-get install chromium`."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI=true, so this is a failure, not a skip)")
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+    # the tests themselves are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 720}, base_url=live_server.url
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core on the page; return violations of the given impact levels."""
+    # evaluate() goes through the DevTools protocol, so the page's CSP does not block axe.
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
