@@ -30,4 +30,5 @@ class Tag(TagBase):
         return (self.slug,)
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:list") + f"?tag={self.slug}"
+        key = "region" if self.kind == self.Kind.REGION else "tag"
+        return reverse("cases:list") + f"?{key}={self.slug}"

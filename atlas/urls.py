@@ -2,9 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -12,6 +10,7 @@ from .sitemaps import SITEMAPS
 urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
 ]
 
 urlpatterns += i18n_patterns(
@@ -29,8 +28,3 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "atlas.views.page_not_found"
-
-# Browsers ask for /favicon.ico whatever the page says; send them to the static icon.
-urlpatterns.insert(
-    0, path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True))
-)

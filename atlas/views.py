@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from cases.models import Case
 from cases.selectors import case_cards
@@ -29,6 +30,11 @@ def search(request: HttpRequest) -> HttpResponse:
     status = 400 if form.errors and "q" in request.GET else 200
     context = {"form": form, "cases": cases, "entities": entities, "searched": "q" in request.GET}
     return render(request, "atlas/search.html", context, status=status)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; point them at the static icon."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

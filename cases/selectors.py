@@ -84,7 +84,7 @@ def case_facets(base: QuerySet, filters: dict) -> dict[str, list[FacetOption]]:
         ("tag", ~Q(kind=Tag.Kind.REGION)),
     ):
         tags = (
-            Tag.objects.filter(kind_filter)
+            Tag.objects.filter(kind_filter | Q(slug=filters.get(key, "")))
             .annotate(
                 n=Count("tagged_cases", filter=Q(tagged_cases__content_object__in=others(key)))
             )
