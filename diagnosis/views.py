@@ -11,6 +11,9 @@ from cases.selectors import case_cards
 
 from .models import Entity, Mechanism
 
+# An entity page shows this many cases; the case list, filtered, shows the rest.
+CASES_SHOWN = 12
+
 
 def glossary(request: HttpRequest) -> HttpResponse:
     entities = sorted(
@@ -47,16 +50,14 @@ def _get_entity_or_404(slug: str) -> Entity:
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entity = _get_entity_or_404(slug)
     published = Case.objects.published()
-    cases = case_cards(
-        published.filter(Q(diagnosis=entity) | Q(diagnosis__parent=entity)).select_related(
-            "diagnosis"
-        )
-    )
-    differential_cases = case_cards(published.filter(differential=entity))
+    own = published.filter(Q(diagnosis=entity) | Q(diagnosis__parent=entity))
+    in_differential = published.filter(differential=entity)
     context = {
         "entity": entity,
-        "cases": cases,
-        "differential_cases": differential_cases,
+        "cases": case_cards(own.select_related("diagnosis"))[:CASES_SHOWN],
+        "case_count": own.count(),
+        "differential_cases": case_cards(in_differential)[:CASES_SHOWN],
+        "cases_shown": CASES_SHOWN,
     }
     return render(request, "diagnosis/entity.html", context)
 

@@ -89,9 +89,20 @@ def test_entity_page_query_count_is_fixed(client, django_assert_num_queries):
         make_case(diagnosis=child, studies=2)
         make_case(diagnosis=entity).differential.add(entity)
     # 1 entity with mechanism, parent and column, 2 children, 3 related, 4 tags,
-    # 5 cases, 6 their studies, 7 their tags, 8 differential cases, 9 studies, 10 tags.
-    with django_assert_num_queries(10):
+    # 5 case count, 6 cases, 7 their studies, 8 their tags, 9 differential cases,
+    # 10 their studies, 11 their tags.
+    with django_assert_num_queries(11):
         client.get(entity.get_absolute_url())
+
+
+def test_entity_page_shows_twelve_cases_and_links_to_the_rest(client):
+    entity = make_entity()
+    for _ in range(14):
+        make_case(diagnosis=entity)
+    response = client.get(entity.get_absolute_url())
+    assert len(response.context["cases"]) == 12
+    assert f"/en/cases/?entity={entity.slug}" in response.content.decode()
+    assert "See all 14 cases" in response.content.decode()
 
 
 def test_classification_query_count_is_fixed(client, django_assert_num_queries):
