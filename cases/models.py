@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -215,6 +217,50 @@ class Image(models.Model):
         help_text=_("A drawn illustration, not patient data."),
     )
 
+    class Pixels(models.TextChoices):
+        NONE = "none", _("No pixels yet")
+        PROCESSING = "processing", _("Processing")
+        HELD = "held", _("Held for review of burned-in text")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    # Pixels: everything below is written by the ingest pipeline, not by authors.
+    key = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("Unguessable identifier used in media addresses."),
+    )
+    pixels = models.CharField(
+        _("pixel status"), max_length=12, choices=Pixels.choices, default=Pixels.NONE
+    )
+    pixels_reason = models.CharField(
+        _("reason"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why processing failed, or why the image is held for review."),
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    modality = models.CharField(_("DICOM modality"), max_length=16, blank=True)
+    frame_count = models.PositiveIntegerField(_("frames"), default=0)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    window_center = models.FloatField(null=True, blank=True)
+    window_width = models.FloatField(null=True, blank=True)
+    renditions = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Derivative widths by size name, e.g. {'thumb': 320, 'display': 1024}."),
+    )
+    annotations = models.JSONField(
+        _("annotations"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Arrows, circles and labels drawn over the image, in image coordinates from 0 to 1."
+        ),
+    )
+
     class Meta:
         ordering = ["study", "order", "pk"]
         verbose_name = _("image")
@@ -225,3 +271,22 @@ class Image(models.Model):
 
     def __str__(self) -> str:
         return f"{self.panel or '·'} {self.plane}".strip()
+
+    @property
+    def is_ready(self) -> bool:
+        return self.pixels == self.Pixels.READY
+
+
+class SourceFile(models.Model):
+    """A de-identified DICOM file kept for staff to download; one per slice of a series."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="sources")
+    order = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="dicom/", max_length=200)
+    frames = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["image", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["image", "order"], name="unique_source_order"),
+        ]
