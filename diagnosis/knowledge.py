@@ -12,6 +12,26 @@ Likelihood ratios are relative to the reference population of the knowledge base
 patient whose imaging shows a soft-tissue calcification. ``base`` on a finding is how often that
 answer is seen in that population, so ``lr * base`` is the probability of the answer given the
 entity, and can never exceed one.
+
+The dict (and ``fixtures/calcifications/ddx.json``) looks like this; texts are {"en", "es"}:
+
+    {"groups": [{"id": "laboratory", "label": {...}, "questions": [
+        {"id": "lab.calcium", "kind": "single|multi", "text": {...},
+         "answers": [{"code": "lab.calcium.high", "label": {...}, "base": 0.05}]}]}],
+     "entities": [{"slug": "hyperparathyroidism", "mechanism": "metastatic", "prior": 3,
+                   "tree_node": "metastatic",
+                   "weights": [{"finding": "lab.calcium.high", "lr": 12, "why": "..."}]}],
+     "weights": [{"entity": "...", "finding": "...", "lr": 2, "why": "..."}],
+     "contradictions": [{"findings": ["hx.ckd", "lab.renal.normal"], "why": {...}}],
+     "tree": {"id": "calcinosis", "label": {...}, "children": [
+        {"id": "lab-altered", "label": {...}, "select": ["lab.calcium.high"],
+         "printed_profiles": [["lab.calcium.normal", "lab.phosphate.high"]],
+         "children": [{"id": "metastatic", "mechanism": "metastatic", "label": {...},
+                       "entities": ["hyperparathyroidism"]}]}]}}
+
+Weights may sit under their entity or in the flat top-level list (as database rows would);
+``prior`` is a relative weight, normalised on load; ``tree_node`` is needed only for entities
+that the flowchart does not print. Unknown keys (``note``) are kept out of the dataclasses.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 from pydicom.dataset import Dataset
-from pydicom.pixels import apply_color_lut, pixel_array
+from pydicom.pixels import apply_color_lut
 from pydicom.uid import (
     UID,
     XRayAngiographicImageStorage,
@@ -20,6 +20,7 @@ from pydicom.uid import (
 )
 
 from cases.dicom.errors import RejectedFile
+from cases.dicom.reading import decode_frame
 
 
 class Window(NamedTuple):
@@ -29,8 +30,8 @@ class Window(NamedTuple):
     width: float
 
 
-# Bone is W1800/L400 rather than W2000/L500: it keeps fat (-100 HU) just off black, so a
-# calcification can be told from the cortex next to it without losing the soft tissue around.
+# Bone is W1800/L400 (-500 to 1300 HU) rather than W2000/L500: a calcification of a few hundred
+# HU lands mid-grey, clearly apart from a white cortex, and fat and muscle stay grey round it.
 PRESETS: dict[str, Window] = {
     "soft-tissue": Window(40, 400),
     "bone": Window(400, 1800),
@@ -146,11 +147,8 @@ def _position(ds: Dataset) -> np.ndarray | None:
 def _decode_frame(ds: Dataset, index: int) -> np.ndarray:
     if "PixelData" not in ds:
         raise RejectedFile("The file has no pixel data.")
-    try:
-        # index= makes pydicom read and decode this frame only, not the whole stack.
-        return pixel_array(ds, index=index if frame_count(ds) > 1 else None)
-    except Exception as exc:  # decoders raise many types; the author needs the reason only
-        raise RejectedFile(f"The pixel data could not be decoded: {exc}") from exc
+    # decode_frame asks pydicom for this frame only, so a long stack is not decoded whole.
+    return decode_frame(ds, index)
 
 
 def _to_8_bit_rgb(rgb: np.ndarray, bits: int | None = None) -> np.ndarray:
