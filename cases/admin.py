@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from .models import Case, Image, Study
 from .services import case_publish, case_unpublish
@@ -27,7 +27,7 @@ class ImageInline(TranslationStackedInline):
 
 
 @admin.register(Case)
-class CaseAdmin(TabbedTranslationAdmin):
+class CaseAdmin(TranslationAdmin):
     list_display = ("slug", "title", "diagnosis", "status", "published_at", "study_count")
     list_filter = ("status", "sex", "diagnosis__mechanism", "studies__modality")
     search_fields = ("slug", "presentation", "history")
@@ -75,7 +75,7 @@ class CaseAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Study)
-class StudyAdmin(TabbedTranslationAdmin):
+class StudyAdmin(TranslationAdmin):
     list_display = ("__str__", "case", "modality", "order")
     list_filter = ("modality",)
     list_select_related = ("case",)

@@ -1,17 +1,17 @@
 from django.contrib import admin
-from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.admin import TranslationAdmin
 
 from .models import Entity, Mechanism
 
 
 @admin.register(Mechanism)
-class MechanismAdmin(TabbedTranslationAdmin):
+class MechanismAdmin(TranslationAdmin):
     list_display = ("name", "slug", "order", "table_heading")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Entity)
-class EntityAdmin(TabbedTranslationAdmin):
+class EntityAdmin(TranslationAdmin):
     list_display = ("name", "slug", "mechanism", "parent", "printed_label")
     list_filter = ("mechanism",)
     list_select_related = ("mechanism", "parent")

@@ -79,3 +79,13 @@ def test_residents_cannot_open_the_admin(client, resident):
     response = client.get("/en/admin/cases/case/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_admin_pages_load_nothing_from_another_host(client, superuser):
+    # Hospital networks are often closed: every script and stylesheet must be our own.
+    case = make_case()
+    client.force_login(superuser)
+    for url in (f"/en/admin/cases/case/{case.pk}/change/", "/en/admin/diagnosis/entity/add/"):
+        body = client.get(url).content.decode()
+        assert "//ajax.googleapis.com" not in body
+        assert 'src="//' not in body and 'src="http' not in body, url
