@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from atlas.models import Tag
 from cases.models import Case, Image, Study
+from diagnosis.knowledge import KnowledgeBaseError
 from diagnosis.models import Entity, Mechanism
+from diagnosis.services import case_findings_load, knowledge_load
 
 LANGS = [code for code, _name in settings.LANGUAGES]
 
@@ -126,6 +128,7 @@ def _load_case(row: dict) -> Case:
             Image.objects.update_or_create(study=study, order=image_order, defaults=image_defaults)
         study.images.filter(order__gt=len(images)).delete()
     case.studies.filter(order__gt=len(studies)).delete()
+    case.reindex()
     return case
 
 
@@ -136,10 +139,25 @@ def content_load(*, path: Path) -> dict[str, int]:
         glossary = json.loads((path / "glossary.json").read_text(encoding="utf-8"))
         cases_file = path / "cases.json"
         cases = json.loads(cases_file.read_text(encoding="utf-8")) if cases_file.exists() else {}
+        # The wizard's knowledge base and the findings of cases, where the topic has them.
+        ddx_file, findings_file = path / "ddx.json", path / "case_findings.json"
+        ddx = json.loads(ddx_file.read_text(encoding="utf-8")) if ddx_file.exists() else None
+        case_findings = (
+            json.loads(findings_file.read_text(encoding="utf-8"))
+            if findings_file.exists()
+            else None
+        )
     except (OSError, json.JSONDecodeError) as error:
         raise ContentError(f"cannot read content in {path}: {error}") from error
     with transaction.atomic():
         counts.update(_load_glossary(glossary))
         loaded = [_load_case(row) for row in cases.get("cases", [])]
         counts["cases"] = len(loaded)
+        try:
+            if ddx is not None:
+                counts.update(knowledge_load(data=ddx))
+            if case_findings is not None:
+                counts.update(case_findings_load(data=case_findings))
+        except KnowledgeBaseError as error:
+            raise ContentError(f"differential-diagnosis knowledge base: {error}") from error
     return counts

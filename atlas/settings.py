@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cases.middleware.UploadLimitMiddleware",
 ]
 
 ROOT_URLCONF = "atlas.urls"
@@ -152,6 +153,18 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 500
+
+# Image ingest limits (cases/ingest.py). A request over ATLAS_MAX_UPLOAD_MB is answered 413
+# from its Content-Length, before the body is read.
+ATLAS_MAX_UPLOAD_MB = int(env("ATLAS_MAX_UPLOAD_MB", "1024"))
+ATLAS_MAX_FILES = int(env("ATLAS_MAX_FILES", "500"))
+ATLAS_MAX_FILE_BYTES = int(env("ATLAS_MAX_FILE_MB", "512")) * 1024 * 1024
+ATLAS_MAX_PIXELS = int(env("ATLAS_MAX_PIXELS", "64000000"))
+ATLAS_MAX_FRAMES = int(env("ATLAS_MAX_FRAMES", "2000"))
+ATLAS_ZIP_MAX_MEMBERS = int(env("ATLAS_ZIP_MAX_MEMBERS", "2000"))
+ATLAS_ZIP_MAX_BYTES = int(env("ATLAS_ZIP_MAX_MB", "1024")) * 1024 * 1024
+ATLAS_ZIP_MAX_RATIO = int(env("ATLAS_ZIP_MAX_RATIO", "200"))
+ATLAS_RENDER_THREADS = int(env("ATLAS_RENDER_THREADS", "4"))
 
 TASKS = {
     "default": {

@@ -1,8 +1,9 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from diagnosis.urls import wizard_urlpatterns
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -11,6 +12,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("img/", include("cases.media_urls")),
+    path("api/ddx/", include("diagnosis.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -18,13 +21,12 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("cases/", include("cases.urls")),
     path("glossary/", include("diagnosis.urls")),
+    path("wizard/", include((wizard_urlpatterns, "wizard"))),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served as it is, not even with DEBUG: it holds de-identified DICOM and
+# drafts' images, which only cases.media_views may hand out after checking permission.
 
 handler404 = "atlas.views.page_not_found"

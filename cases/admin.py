@@ -1,9 +1,14 @@
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from .admin_views import image_review
+from .forms import ImageAdminForm, StudyImagesForm
+from .ingest import IMPORTED, REJECTED, ingest_commit
 from .models import Case, Image, Study
 from .services import case_publish, case_unpublish
 
@@ -23,7 +28,19 @@ class StudyInline(TranslationStackedInline):
 class ImageInline(TranslationStackedInline):
     model = Image
     extra = 0
-    fields = ("order", "panel", "plane", "caption", "alt_text", "is_synthetic")
+    show_change_link = True
+    fields = (
+        "order",
+        "panel",
+        "plane",
+        "caption",
+        "alt_text",
+        "is_synthetic",
+        "pixels",
+        "progress",
+        "pixels_reason",
+    )
+    readonly_fields = ("pixels", "progress", "pixels_reason")
 
 
 @admin.register(Case)
@@ -51,6 +68,10 @@ class CaseAdmin(TranslationAdmin):
             .select_related("diagnosis")
             .annotate(n_studies=Count("studies", distinct=True))
         )
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        form.instance.reindex()
 
     @admin.display(description=_("studies"), ordering="n_studies")
     def study_count(self, case: Case) -> int:
@@ -81,3 +102,94 @@ class StudyAdmin(TranslationAdmin):
     list_select_related = ("case",)
     search_fields = ("case__slug", "description")
     inlines = [ImageInline]
+    form = StudyImagesForm
+    # Listed, or modeltranslation would build the fieldsets from model fields only and drop
+    # the form's upload field.
+    fields = ("case", "order", "modality", "description", "time_point", "findings", "upload_images")
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if form.ingest_plan is None:
+            return
+        ingest_commit(plan=form.ingest_plan, study=form.instance)
+        for result in form.ingest_plan.results:
+            if result.status == IMPORTED:
+                self.message_user(request, _("%s: imported") % result.path, messages.SUCCESS)
+            elif result.status == REJECTED:
+                text = _("%(path)s: rejected, %(reason)s") % {
+                    "path": result.path,
+                    "reason": result.reason,
+                }
+                self.message_user(request, text, messages.ERROR)
+
+
+@admin.register(Image)
+class ImageAdmin(TranslationAdmin):
+    form = ImageAdminForm
+    list_display = ("__str__", "study", "pixels", "progress", "frame_count", "modality")
+    list_filter = ("pixels", "modality")
+    list_select_related = ("study__case",)
+    search_fields = ("study__case__slug", "plane", "caption")
+    fields = (
+        "study",
+        "order",
+        "panel",
+        "plane",
+        "caption",
+        "alt_text",
+        "is_synthetic",
+        "annotations",
+        "pixels",
+        "progress",
+        "pixels_reason",
+        "modality",
+        "frame_count",
+        "width",
+        "height",
+        "preview",
+        "downloads",
+    )
+    readonly_fields = (
+        "pixels",
+        "progress",
+        "pixels_reason",
+        "modality",
+        "frame_count",
+        "width",
+        "height",
+        "preview",
+        "downloads",
+    )
+
+    def get_urls(self):
+        review = path(
+            "<int:pk>/review/",
+            self.admin_site.admin_view(image_review),
+            name="cases_image_review",
+        )
+        return [review, *super().get_urls()]
+
+    @admin.display(description=_("preview"))
+    def preview(self, image: Image) -> str:
+        if not image.pk or image.pixels in (Image.Pixels.NONE, Image.Pixels.FAILED):
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="{}">',
+            image.rendition_url("thumb"),
+            image.alt_text,
+            min(image.width or 320, 320),
+        )
+
+    @admin.display(description=_("de-identified DICOM"))
+    def downloads(self, image: Image) -> str:
+        sources = list(image.sources.all()) if image.pk else []
+        if not sources:
+            return "—"
+        return format_html_join(
+            " ",
+            '<a href="{}" download>{}</a>',
+            (
+                (reverse("media:source", args=[image.key, source.order]), f"{source.order}.dcm")
+                for source in sources
+            ),
+        )

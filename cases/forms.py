@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, Study
+from .models import Case, Image, Study
+from .viewer import clean_annotations
+from .widgets import AnnotationWidget
 
 
 class CaseFilterForm(forms.Form):
@@ -33,3 +35,83 @@ class CaseFilterForm(forms.Form):
             for key, value in self.cleaned_data.items()
             if key != "page" and value not in (None, "")
         }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file input that takes several files at once and cleans to a list."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class StudyImagesForm(forms.ModelForm):
+    """The study's admin form, with a field that imports images through cases.ingest."""
+
+    upload_images = MultipleFileField(
+        required=False,
+        label=_("Add images"),
+        # No `accept` filter: PACS exports often name DICOM files without an extension.
+        help_text=_(
+            "DICOM files (one file, several slices of a series, or a multi-frame file), a ZIP "
+            "of a PACS export, or PNG/JPEG pictures. Everything is de-identified before it is "
+            "stored; pictures and images that may show burned-in text are held for review."
+        ),
+    )
+
+    class Meta:
+        model = Study
+        fields = ("case", "order", "modality", "description", "time_point", "findings")
+
+    ingest_plan = None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        files = data.get("upload_images") or []
+        case = data.get("case") or getattr(self.instance, "case", None)
+        if files and case is not None and not self.errors:
+            from .ingest import ingest_prepare
+
+            plan = ingest_prepare(case=case, files=files)
+            if plan.accepted:
+                self.ingest_plan = plan
+            else:
+                self.add_error(
+                    "upload_images",
+                    [f"{result.path}: {result.reason}" for result in plan.results],
+                )
+        return data
+
+
+class ImageAdminForm(forms.ModelForm):
+    """The image's admin form: annotations are drawn over the picture and checked here."""
+
+    class Meta:
+        model = Image
+        # The admin's own field list replaces this one; alone, the form edits annotations.
+        fields = ["annotations"]
+        widgets = {"annotations": AnnotationWidget()}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        image = self.instance
+        widget = self.fields["annotations"].widget if "annotations" in self.fields else None
+        if widget is not None and image.pk and image.width and image.height:
+            if image.pixels in (Image.Pixels.READY, Image.Pixels.HELD):
+                widget.image_url = image.rendition_url("display")
+                widget.width, widget.height = image.width, image.height
+                widget.frame_count = max(image.frame_count, 1)
+
+    def clean_annotations(self) -> list:
+        frames = self.instance.frame_count or None
+        return clean_annotations(self.cleaned_data.get("annotations"), frame_count=frames)

@@ -132,10 +132,19 @@ class Case(models.Model):
 
     def build_search_text(self) -> str:
         parts = [self.slug.replace("-", " ")]
+        studies = list(self.studies.all()) if self.pk else []
         for lang, _label in settings.LANGUAGES:
             for field in ("presentation", "history", "discussion", "teaching_points"):
                 parts.append(getattr(self, f"{field}_{lang}", "") or "")
+            for study in studies:
+                for field in ("description", "findings"):
+                    parts.append(getattr(study, f"{field}_{lang}", "") or "")
         return fold(" ".join(parts))
+
+    def reindex(self) -> None:
+        """Refresh the search text once studies have been saved too."""
+        self.search_text = self.build_search_text()
+        Case.objects.filter(pk=self.pk).update(search_text=self.search_text)
 
     def save(self, *args, **kwargs) -> None:
         self.search_text = self.build_search_text()
@@ -275,6 +284,38 @@ class Image(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.pixels == self.Pixels.READY
+
+    def rendition_url(
+        self, size: str = "display", frame: int = 0, preset: str | None = None
+    ) -> str:
+        """Address of one WebP derivative; a preset other than the file's own adds a suffix."""
+        variant = size if preset in (None, "", "file") else f"{size}-{preset}"
+        return reverse("media:rendition", args=[self.key, frame, variant])
+
+    def srcset(self, frame: int = 0, preset: str | None = None) -> str:
+        """`srcset` value with each size no larger than the source, one entry per width."""
+        from cases.dicom.derivatives import DERIVATIVE_SIDES, fitted_size
+
+        if not self.width or not self.height:
+            return ""
+        entries: dict[int, str] = {}
+        for size, side in DERIVATIVE_SIDES.items():
+            width = fitted_size(self.width, self.height, side)[0]
+            entries.setdefault(width, self.rendition_url(size, frame, preset))
+        return ", ".join(f"{url} {width}w" for width, url in entries.items())
+
+    @property
+    def preset_names(self) -> list[str]:
+        """Windows a reader may choose, "file" (the image's own window) first."""
+        from cases.dicom.render import FILE_PRESET, PRESETS
+
+        return [FILE_PRESET, *PRESETS] if self.modality == "CT" else [FILE_PRESET]
+
+    def is_visible_to(self, user) -> bool:
+        """Readers see ready images of published cases; staff see every image."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return True
+        return self.is_ready and self.study.case.is_published
 
 
 class SourceFile(models.Model):

@@ -2,7 +2,19 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 
 from atlas.models import Tag
 from diagnosis.models import Entity, Mechanism
@@ -104,10 +116,29 @@ def case_facets(base: QuerySet, filters: dict) -> dict[str, list[FacetOption]]:
 
 
 def case_cards(qs: QuerySet) -> QuerySet:
-    """What a case card shows: its studies (for modality badges) and its tags."""
-    return qs.prefetch_related(
+    """What a case card shows: its studies (for modality badges), its tags and a cover image."""
+    return with_cover(qs).prefetch_related(
         Prefetch("studies", queryset=Study.objects.order_by("order")),
         "tags",
+    )
+
+
+def with_cover(qs: QuerySet) -> QuerySet:
+    """Annotate each case with its first ready image's key, alt text and size.
+
+    Subqueries in the case query itself, so a card's thumbnail costs no query of its own.
+    """
+    ready = Image.objects.filter(study__case=OuterRef("pk"), pixels=Image.Pixels.READY)
+    ready = ready.order_by("study__order", "study_id", "order", "pk")
+    language = (get_language() or "en").split("-")[0]
+    field = "alt_text_es" if language == "es" else "alt_text_en"
+    # An empty Spanish alt text falls back to the English one, as modeltranslation does.
+    alt = Coalesce(NullIf(field, Value("")), "alt_text_en", output_field=CharField())
+    return qs.annotate(
+        cover_key=Subquery(ready.values("key")[:1]),
+        cover_alt=Subquery(ready.annotate(cover_alt=alt).values("cover_alt")[:1]),
+        cover_width=Subquery(ready.values("width")[:1]),
+        cover_height=Subquery(ready.values("height")[:1]),
     )
 
 

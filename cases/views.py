@@ -1,3 +1,5 @@
+from uuid import UUID
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -6,6 +8,7 @@ from django.utils.translation import gettext as _
 from .forms import CaseFilterForm
 from .models import Case
 from .selectors import case_cards, case_facets, case_for_page, cases_filtered, related_cases
+from .viewer import case_panels, image_for_viewer, viewer_context, viewer_state
 
 CASES_PER_PAGE = 12
 
@@ -68,3 +71,13 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "related": related_cases(case) if revealed else [],
     }
     return render(request, "cases/detail.html", context)
+
+
+def image_viewer(request: HttpRequest, slug: str, key: UUID) -> HttpResponse:
+    image = image_for_viewer(request.user, slug=slug, key=key)
+    if image is None:
+        raise Http404(_("No published image has this address."))
+    state, errors = viewer_state(request.GET, image)
+    context = viewer_context(image, state, panels=case_panels(request.user, image.study.case))
+    context["errors"] = errors
+    return render(request, "cases/viewer.html", context, status=400 if errors else 200)

@@ -175,6 +175,157 @@ ES = {
     "See the classification table.": "Ver la tabla de clasificación.",
     "Jump to": "Ir a",
     "A–Z": "A–Z",
+    "Add images": "Añadir imágenes",
+    "DICOM files (one file, several slices of a series, or a multi-frame file), a ZIP of a PACS "
+    "export, or PNG/JPEG pictures. Everything is de-identified before it is stored; pictures "
+    "and images that may show burned-in text are held for review.": (
+        "Archivos DICOM (un archivo, varios cortes de una serie o un archivo multifotograma), un "
+        "ZIP exportado del PACS o imágenes PNG/JPEG. Todo se anonimiza antes de guardarse; las "
+        "imágenes que pueden llevar texto incrustado quedan retenidas para su revisión."
+    ),
+    "preview": "vista previa",
+    "de-identified DICOM": "DICOM anonimizado",
+    "%s: imported": "%s: importado",
+    "%(path)s: rejected, %(reason)s": "%(path)s: rechazado, %(reason)s",
+    "upload too large: %(size)d MB (limit %(limit)d MB)": (
+        "envío demasiado grande: %(size)d MB (límite %(limit)d MB)"
+    ),
+    "too many files in one upload (limit %(limit)d)": (
+        "demasiados archivos en un solo envío (límite %(limit)d)"
+    ),
+    "upload too large: the form fields are too big": (
+        "envío demasiado grande: los campos del formulario son demasiado largos"
+    ),
+    "the upload was damaged in transit; try again": "el envío llegó dañado; inténtelo de nuevo",
+    "Upload refused": "Envío rechazado",
+    "Nothing was stored. Split the files into smaller uploads, or use the import_images command "
+    "on the server.": (
+        "No se ha guardado nada. Divida los archivos en envíos más pequeños o use la orden "
+        "import_images en el servidor."
+    ),
+    "Back to the form": "Volver al formulario",
+    # The image viewer, figures and the authors' image tools.
+    "No published image has this address.": "Ninguna imagen publicada tiene esta dirección.",
+    "The frame must be a whole number from 1 to %(last)d.": (
+        "El fotograma debe ser un número entero del 1 al %(last)d."
+    ),
+    "This image has no window called “%(preset)s”. It offers: %(names)s.": (
+        "Esta imagen no tiene ninguna ventana llamada «%(preset)s». Ofrece: %(names)s."
+    ),
+    "Annotations can be shown (ann=1) or hidden (ann=0).": (
+        "Las anotaciones se pueden mostrar (ann=1) u ocultar (ann=0)."
+    ),
+    "Default": "Predeterminada",
+    "Soft tissue": "Partes blandas",
+    "Bone": "Hueso",
+    "Lung": "Pulmón",
+    "Brain": "Cerebro",
+    "frame %(frame)s / %(total)s": "fotograma %(frame)s / %(total)s",
+    "Frames": "Fotogramas",
+    "Frame": "Fotograma",
+    "First frame": "Primer fotograma",
+    "Last frame": "Último fotograma",
+    "Previous frame": "Fotograma anterior",
+    "Next frame": "Fotograma siguiente",
+    "First frame (Home)": "Primer fotograma (Inicio)",
+    "Last frame (End)": "Último fotograma (Fin)",
+    "Previous frame (↑)": "Fotograma anterior (↑)",
+    "Next frame (↓)": "Fotograma siguiente (↓)",
+    "Go to frame": "Ir al fotograma",
+    "Go": "Ir",
+    "Window": "Ventana",
+    "Show annotations": "Mostrar anotaciones",
+    "Hide annotations": "Ocultar anotaciones",
+    "Zoom in": "Acercar",
+    "Zoom out": "Alejar",
+    "Zoom in (+)": "Acercar (+)",
+    "Zoom out (−)": "Alejar (−)",
+    "Fit to screen (0)": "Ajustar a la pantalla (0)",
+    "Fit": "Ajustar",
+    "Full screen": "Pantalla completa",
+    "Full-size image": "Imagen a tamaño completo",
+    "Other images of this case": "Otras imágenes de este caso",
+    "Keyboard and mouse": "Teclado y ratón",
+    "wheel": "rueda",
+    "Scroll through the frames": "Recorrer los fotogramas",
+    "First and last frame": "Primer y último fotograma",
+    "Window presets; D is the window stored with the image": (
+        "Ventanas predefinidas; D es la ventana guardada con la imagen"
+    ),
+    "Show or hide the annotations": "Mostrar u ocultar las anotaciones",
+    "Zoom in, out, and fit; drag to pan, pinch on a touch screen": (
+        "Acercar, alejar y ajustar; arrastre para desplazar, pellizque en una pantalla táctil"
+    ),
+    "Synthetic illustration": "Ilustración sintética",
+    "Synthetic illustration, not patient data": "Ilustración sintética, no son datos de pacientes",
+    "Open in the viewer": "Abrir en el visor",
+    "Review burned-in text": "Revisar el texto incrustado",
+    "Annotations must be a list of shapes.": "Las anotaciones deben ser una lista de formas.",
+    "At most %(max)d annotations per image.": "Como máximo %(max)d anotaciones por imagen.",
+    "Annotation %(n)d is not a shape.": "La anotación %(n)d no es una forma.",
+    "Annotation %(n)d: the type must be arrow, circle or label.": (
+        "Anotación %(n)d: el tipo debe ser flecha (arrow), círculo (circle) o rótulo (label)."
+    ),
+    "Annotation %(n)d: the frame must be empty or a frame number from 0.": (
+        "Anotación %(n)d: el fotograma debe estar vacío o ser un número desde 0."
+    ),
+    "Annotation %(n)d: the image has only %(count)d frames.": (
+        "Anotación %(n)d: la imagen solo tiene %(count)d fotogramas."
+    ),
+    "Annotation %(n)d: %(name)s must be a number from 0 to 1.": (
+        "Anotación %(n)d: %(name)s debe ser un número de 0 a 1."
+    ),
+    "Annotation %(n)d: %(name)s must be between 0 and 1 (the image's edges).": (
+        "Anotación %(n)d: %(name)s debe estar entre 0 y 1 (los bordes de la imagen)."
+    ),
+    "Annotation %(n)d: a label needs text.": "Anotación %(n)d: un rótulo necesita texto.",
+    "Annotation %(n)d: keep a label under %(max)d characters.": (
+        "Anotación %(n)d: el rótulo debe tener menos de %(max)d caracteres."
+    ),
+    "Drawing tool": "Herramienta de dibujo",
+    "Arrow": "Flecha",
+    "Circle": "Círculo",
+    "Label": "Rótulo",
+    "Label text": "Texto del rótulo",
+    "Frame (empty: every frame)": "Fotograma (vacío: todos)",
+    "Remove the last shape": "Quitar la última forma",
+    "Edit as text": "Editar como texto",
+    "Type the label text first, then click on the image.": (
+        "Escriba primero el texto del rótulo y luego haga clic en la imagen."
+    ),
+    "Arrow: drag from the tail to the finding. Circle: drag from the centre to the edge. "
+    "Label: click where the text starts.": (
+        "Flecha: arrastre desde la cola hasta el hallazgo. Círculo: arrastre desde el centro "
+        "hasta el borde. Rótulo: haga clic donde empieza el texto."
+    ),
+    "Rectangle %(n)d needs all four numbers: x, y, width and height.": (
+        "El rectángulo %(n)d necesita los cuatro números: x, y, anchura y altura."
+    ),
+    "This image is not held for review; there is nothing to release.": (
+        "Esta imagen no está retenida para revisión; no hay nada que liberar."
+    ),
+    "The image is released with the chosen areas blanked.": (
+        "La imagen se ha liberado con las zonas elegidas borradas."
+    ),
+    "Case %(case)s; the image is %(width)s × %(height)s pixels.": (
+        "Caso %(case)s; la imagen mide %(width)s × %(height)s píxeles."
+    ),
+    "Drag a rectangle over every piece of burned-in text (names, dates, identifiers). The "
+    "pixels inside are blanked on every frame, in the stored DICOM and in every derivative, "
+    "before the image is released.": (
+        "Arrastre un rectángulo sobre cada texto incrustado (nombres, fechas, identificadores). "
+        "Los píxeles de dentro se borran en todos los fotogramas, en el DICOM guardado y en "
+        "todos los derivados, antes de liberar la imagen."
+    ),
+    "The held image": "La imagen retenida",
+    "Rectangles to blank, in image pixels (x and y from the top left corner)": (
+        "Rectángulos que borrar, en píxeles de la imagen (x e y desde la esquina superior "
+        "izquierda)"
+    ),
+    "width": "anchura",
+    "height": "altura",
+    "Clear the rectangles": "Borrar los rectángulos",
+    "Blank these areas and release the image": "Borrar estas zonas y liberar la imagen",
 }
 
 PLURALS = {
@@ -192,6 +343,7 @@ PLURALS = {
         "%(counter)s entradas del glosario",
     ),
     "%(counter)s case": ("%(counter)s caso", "%(counter)s casos"),
+    "%(n)s frame": ("%(n)s fotograma", "%(n)s fotogramas"),
     "%(age)s year": ("%(age)s año", "%(age)s años"),
     "%(counter)s entity.": (
         "%(counter)s entidad.",

@@ -74,3 +74,10 @@ def pytest_report_header(config):
     from django.db import connection
 
     return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Every test writes its images into its own folder, never into the real media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

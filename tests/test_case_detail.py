@@ -89,7 +89,8 @@ def test_case_page_query_count_is_fixed(client, django_assert_num_queries):
     for _ in range(6):
         make_case(diagnosis=diagnosis, studies=2)
     # 1 case with diagnosis, mechanism and parent, 2 studies, 3 images, 4 differential,
-    # 5 tags; revealed adds 6 related cases, 7 their studies, 8 their tags.
+    # 5 tags; revealed adds 6 related cases (with cover images as subqueries), 7 their
+    # studies, 8 their tags.
     with django_assert_num_queries(5):
         client.get(case.get_absolute_url())
     with django_assert_num_queries(8):

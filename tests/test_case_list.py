@@ -110,7 +110,8 @@ def test_case_list_query_count_does_not_grow_with_rows(client, django_assert_num
         case = make_case(studies=2)
         case.tags.add(tag)
     # 1-6 facet counts (mechanism, entity, modality, region, tag, sex), 7 count for the
-    # paginator, 8 the page of cases, 9 their studies, 10 their tags.
+    # paginator, 8 the page of cases (each with its cover image, as subqueries), 9 their
+    # studies, 10 their tags.
     with django_assert_num_queries(10):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == 12

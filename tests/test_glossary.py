@@ -89,8 +89,8 @@ def test_entity_page_query_count_is_fixed(client, django_assert_num_queries):
         make_case(diagnosis=child, studies=2)
         make_case(diagnosis=entity).differential.add(entity)
     # 1 entity with mechanism, parent and column, 2 children, 3 related, 4 tags,
-    # 5 case count, 6 cases, 7 their studies, 8 their tags, 9 differential cases,
-    # 10 their studies, 11 their tags.
+    # 5 case count, 6 cases (with cover images as subqueries), 7 their studies, 8 their tags,
+    # 9 differential cases, 10 their studies, 11 their tags.
     with django_assert_num_queries(11):
         client.get(entity.get_absolute_url())
 

@@ -44,6 +44,15 @@ def test_search_query_count_is_fixed(client, django_assert_num_queries):
     for _ in range(8):
         make_case(history_en="ulcer", studies=2)
         make_entity(definition_en="ulcer")
-    # 1 cases, 2 their studies, 3 their tags, 4 entities with mechanism.
+    # 1 cases (with cover images as subqueries), 2 their studies, 3 their tags, 4 entities
+    # with mechanism.
     with django_assert_num_queries(4):
         client.get("/en/search/", {"q": "ulcer"})
+
+
+def test_search_finds_words_in_study_findings_once_reindexed(client):
+    case = make_case()
+    case.studies.update(findings_es="Flebografía: trombosis venosa crónica.")
+    case.reindex()
+    response = client.get("/en/search/", {"q": "flebografia"})
+    assert [c.pk for c in response.context["cases"]] == [case.pk]

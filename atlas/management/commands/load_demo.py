@@ -1,3 +1,4 @@
+import json
 import secrets
 from pathlib import Path
 
@@ -20,8 +21,41 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_admin: bool = False, **options) -> None:
         call_command("load_content", DEMO_CONTENT, stdout=self.stdout)
+        self._ingest_images(DEMO_CONTENT / "images")
         if not no_admin:
             self._ensure_admin()
+
+    def _ingest_images(self, folder: Path) -> None:
+        """Give each demo image its pixels through the ordinary pipeline; skip ready ones."""
+        from cases.ingest import REJECTED, MemoryUpload, image_ingest
+        from cases.models import Image
+
+        manifest = json.loads((folder / "manifest.json").read_text())
+        imported = skipped = 0
+        for name, entry in manifest.items():
+            image = (
+                Image.objects.select_related("study__case")
+                .filter(
+                    study__case__slug=entry["case"],
+                    study__order=entry["study"],
+                    order=entry["image"],
+                )
+                .first()
+            )
+            if image is None:
+                self.stderr.write(f"No image row for {name}: not imported.")
+                continue
+            if image.is_ready:
+                skipped += 1
+                continue
+            upload = MemoryUpload(name, (folder / name).read_bytes())
+            results = image_ingest(image=image, files=[upload], synthetic=True)
+            for result in results:
+                if result.status == REJECTED:
+                    self.stderr.write(f"{name} rejected: {result.reason}")
+                else:
+                    imported += 1
+        self.stdout.write(f"Demo images: {imported} imported, {skipped} already ready.")
 
     def _ensure_admin(self) -> None:
         """Create user "admin" once, with a random password kept in .admin-password."""

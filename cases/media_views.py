@@ -1,0 +1,64 @@
+"""Image media: WebP derivatives for readers, de-identified DICOM for staff.
+
+Everything goes through these views so that permission is checked on every request: a draft's
+images and every original stay private however their address leaks. Anything a user may not
+see answers 404, so an address does not even confirm that an image exists.
+"""
+
+import uuid
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from cases.dicom.derivatives import DERIVATIVE_SIDES
+from cases.dicom.errors import RejectedFile
+
+from .ingest import rendition_ensure
+from .models import Image
+
+# The only content types this view ever sends, by extension.
+CONTENT_TYPES = {"webp": "image/webp", "dcm": "application/dicom"}
+SANDBOX_CSP = "default-src 'none'; sandbox"
+
+
+def rendition(request: HttpRequest, key: uuid.UUID, frame: int, variant: str) -> FileResponse:
+    image = _get_image_or_404(request, key)
+    size, dash, preset = variant.partition("-")
+    if size not in DERIVATIVE_SIDES or (dash and preset not in image.preset_names[1:]):
+        raise Http404("No such variant.")
+    if not 0 <= frame < image.frame_count or image.pixels == Image.Pixels.FAILED:
+        raise Http404("No such frame.")
+    try:
+        path = rendition_ensure(image, frame, size, preset or None)
+    except RejectedFile:
+        raise Http404("This frame cannot be rendered.") from None
+    public = image.is_ready and image.study.case.is_published
+    return _file_response(default_storage.open(path, "rb"), "webp", public=public)
+
+
+def source(request: HttpRequest, key: uuid.UUID, order: int) -> FileResponse:
+    if not (request.user.is_authenticated and request.user.is_staff):
+        raise Http404("No such file.")
+    image = _get_image_or_404(request, key)
+    source_file = get_object_or_404(image.sources, order=order)
+    response = _file_response(default_storage.open(source_file.file.name, "rb"), "dcm")
+    response["Content-Disposition"] = f'attachment; filename="{image.key}-{order}.dcm"'
+    return response
+
+
+def _get_image_or_404(request: HttpRequest, key: uuid.UUID) -> Image:
+    image = Image.objects.select_related("study__case").filter(key=key).first()
+    if image is None or not image.is_visible_to(request.user):
+        raise Http404("No such image.")
+    return image
+
+
+def _file_response(handle, extension: str, *, public: bool = False) -> FileResponse:
+    response = FileResponse(handle, content_type=CONTENT_TYPES[extension])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SANDBOX_CSP
+    # Published derivatives never change under the same key; everything else must not linger
+    # in a shared cache once a case returns to draft.
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
+    return response

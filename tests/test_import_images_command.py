@@ -1,0 +1,86 @@
+"""`manage.py import_images CASE_SLUG PATH... [--study N] [--json]`."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.builders import make_case
+from tests.dicom.builders import make_ct, to_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def run(*args, capture):
+    out = io.StringIO()
+    with capture(execute=True):
+        call_command("import_images", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_folder_is_imported_with_one_line_per_file(tmp_path, django_capture_on_commit_callbacks):
+    case = make_case(images=0)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "a.dcm").write_bytes(to_bytes(make_ct()))
+    (folder / "b.dcm").write_bytes(to_bytes(make_ct()))
+    (folder / ".DS_Store").write_bytes(b"junk")
+
+    output = run(case.slug, str(folder), capture=django_capture_on_commit_callbacks)
+
+    lines = output.strip().splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith("imported  ") for line in lines)
+    assert case.studies.get().images.count() == 2
+
+
+def test_json_output_lists_each_file_and_a_rejection_fails_the_command(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    case = make_case(images=0)
+    good, bad = tmp_path / "good.dcm", tmp_path / "bad.dcm"
+    good.write_bytes(to_bytes(make_ct()))
+    bad.write_bytes(b"not dicom at all")
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 of 2 file"):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("import_images", case.slug, str(good), str(bad), "--json", stdout=out)
+
+    results = json.loads(out.getvalue())
+    image = case.studies.get().images.get()
+    assert results == [
+        {"path": str(good), "status": "imported", "reason": "", "image_ids": [image.pk]},
+        {"path": str(bad), "status": "rejected", "reason": "not a DICOM file", "image_ids": []},
+    ]
+
+
+def test_the_study_number_chooses_the_study(tmp_path, django_capture_on_commit_callbacks):
+    case = make_case(studies=2, images=0)
+    path = tmp_path / "a.dcm"
+    path.write_bytes(to_bytes(make_ct()))
+
+    with pytest.raises(CommandError, match="choose one"):
+        run(case.slug, str(path), capture=django_capture_on_commit_callbacks)
+    run(case.slug, str(path), "--study", "2", capture=django_capture_on_commit_callbacks)
+
+    assert [study.images.count() for study in case.studies.order_by("order")] == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [(["no-such-case", "x"], "No case"), (["{slug}", "/no/such/path"], "neither a file")],
+)
+def test_wrong_arguments_get_a_clear_error(args, message, django_capture_on_commit_callbacks):
+    case = make_case(images=0)
+    with pytest.raises(CommandError, match=message):
+        run(
+            *[arg.format(slug=case.slug) for arg in args],
+            capture=django_capture_on_commit_callbacks,
+        )
