@@ -198,4 +198,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # One line per task state change is noise for `make run`; failures still show.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }
