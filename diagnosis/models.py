@@ -399,7 +399,7 @@ class FlowchartNode(models.Model):
         default=list,
         blank=True,
         help_text=_(
-            'Laboratory profiles the poster prints at this node, as lists of finding codes, e.g. '
+            "Laboratory profiles the poster prints at this node, as lists of finding codes, e.g. "
             '[["lab.calcium.normal", "lab.phosphate.high"]].'
         ),
     )
@@ -423,9 +423,7 @@ class FlowchartNode(models.Model):
         if not isinstance(profiles, list) or not all(
             isinstance(p, list) and all(isinstance(c, str) for c in p) for p in profiles
         ):
-            raise ValidationError(
-                {"printed_profiles": _("Give a list of lists of finding codes.")}
-            )
+            raise ValidationError({"printed_profiles": _("Give a list of lists of finding codes.")})
         known = set(
             Finding.objects.filter(code__in=[c for p in profiles for c in p]).values_list(
                 "code", flat=True
@@ -434,7 +432,10 @@ class FlowchartNode(models.Model):
         unknown = sorted({c for p in profiles for c in p} - known)
         if unknown:
             raise ValidationError(
-                {"printed_profiles": _("Unknown finding codes: %(codes)s") % {"codes": ", ".join(unknown)}}
+                {
+                    "printed_profiles": _("Unknown finding codes: %(codes)s")
+                    % {"codes": ", ".join(unknown)}
+                }
             )
         ancestor, seen = self.parent, {self.pk}
         while ancestor is not None:
