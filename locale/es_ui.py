@@ -487,3 +487,42 @@ PLURALS = {
     "%(counter)s answered": ("%(counter)s respondida", "%(counter)s respondidas"),
     "See all %(counter)s case": ("Ver %(counter)s caso", "Ver los %(counter)s casos"),
 }
+
+# Admin help texts and statuses (added by the lead).
+ES.update(
+    {
+        "Region, modality and pattern tags get their own filter on the case list.": "Las etiquetas de región, modalidad y patrón tienen su propio filtro en la lista de casos.",
+        "Drag a rectangle over every piece of burned-in text (names, dates, identifiers); the pixels inside are blanked on every frame before the image is published.": "Arrastre un rectángulo sobre cada texto incrustado (nombres, fechas, identificadores); los píxeles de dentro se borran en todos los fotogramas antes de publicar la imagen.",
+        "Drag a rectangle over every piece of burned-in text (names, dates, identifiers). The pixels inside are blanked on every frame, in the stored DICOM and in every derivative, before the image is released.": "Arrastre un rectángulo sobre cada texto incrustado (nombres, fechas, identificadores). Los píxeles de dentro se borran en todos los fotogramas, en el DICOM guardado y en cada derivado, antes de liberar la imagen.",
+        "A short phrase for the neutral title, e.g. 'chronic ankle ulcer'.": "Una frase breve para el título neutro, p. ej. «úlcera crónica de tobillo».",
+        "How the diagnosis was confirmed, e.g. 'phlebography'.": "Cómo se confirmó el diagnóstico, p. ej. «flebografía».",
+        "e.g. 'MRI of the right ankle'.": "p. ej. «RM del tobillo derecho».",
+        "When the study was done relative to presentation, e.g. 'day +4'.": "Cuándo se hizo el estudio respecto a la presentación, p. ej. «día +4».",
+        "As printed, e.g. 'a'.": "Tal como se imprimió, p. ej. «a».",
+        "e.g. 'T1 sagittal'.": "p. ej. «T1 sagital».",
+        "What the image shows, for readers who cannot see it. Required.": "Lo que muestra la imagen, para quien no puede verla. Obligatorio.",
+        "No pixels yet": "Aún sin píxeles",
+        "Processing": "Procesando",
+        "Held for review of burned-in text": "Retenida para revisar texto incrustado",
+        "Ready": "Lista",
+        "Failed": "Fallida",
+        "Unguessable identifier used in media addresses.": "Identificador imposible de adivinar usado en las direcciones de las imágenes.",
+        "pixel status": "estado de los píxeles",
+        "reason": "motivo",
+        "Why processing failed, or why the image is held for review.": "Por qué falló el procesado o por qué la imagen está retenida para revisión.",
+        "progress (%)": "progreso (%)",
+        "DICOM modality": "modalidad DICOM",
+        "frames": "fotogramas",
+        "Derivative widths by size name, e.g. {'thumb': 320, 'display': 1024}.": "Anchos de los derivados por nombre de tamaño, p. ej. {'thumb': 320, 'display': 1024}.",
+        "annotations": "anotaciones",
+        "Arrows, circles and labels drawn over the image, in image coordinates from 0 to 1.": "Flechas, círculos y etiquetas dibujados sobre la imagen, en coordenadas de imagen de 0 a 1.",
+        "Column heading in the classification table, as printed; empty for none.": "Encabezado de columna en la tabla de clasificación, tal como se imprimió; vacío si no tiene.",
+        "The broader entity this one is nested under in the poster.": "La entidad más amplia bajo la que el póster agrupa esta.",
+        "The label exactly as the source prints it, kept visible where it is ambiguous.": "La etiqueta exactamente como la imprime la fuente, visible cuando es ambigua.",
+        "Why the printed label differs from the entity the atlas means, if it does.": "Por qué la etiqueta impresa difiere de la entidad a la que se refiere el atlas, si difiere.",
+        "Column of the classification table where this entity is printed, if any.": "Columna de la tabla de clasificación donde aparece esta entidad, si aparece.",
+        "Where the diagnostic flowchart places it, e.g. 'Laboratory normal → …'.": "Dónde la sitúa el algoritmo diagnóstico, p. ej. «Analítica normal → …».",
+        "Home": "Inicio",
+    }
+)
+PLURALS["See all %(counter)s case"] = ("Ver el %(counter)s caso", "Ver los %(counter)s casos")

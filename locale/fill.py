@@ -19,6 +19,12 @@ missing = []
 for entry in po:
     if entry.obsolete:
         continue
+    if "fuzzy" in entry.flags:
+        # makemessages guesses from similar strings ("Open in the wizard" became "Abrir el
+        # glosario"); a guess is no translation, so start from empty.
+        entry.msgstr = ""
+        entry.msgstr_plural = {key: "" for key in entry.msgstr_plural}
+        entry.flags.remove("fuzzy")
     if entry.msgid_plural:
         if entry.msgid in PLURALS and not any(entry.msgstr_plural.values()):
             one, many = PLURALS[entry.msgid]
@@ -30,8 +36,6 @@ for entry in po:
             entry.msgstr = ES[entry.msgid]
         if not entry.msgstr:
             missing.append(entry.msgid)
-    if "fuzzy" in entry.flags:
-        entry.flags.remove("fuzzy")
 po.metadata["Language"] = "es"
 po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
 po.save()
