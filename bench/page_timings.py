@@ -10,6 +10,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ def main() -> None:
             study.save()
             for image in images:
                 image.pk = None
+                image.key = uuid.uuid4()
                 image.study = study
                 image.save()
 
@@ -66,9 +68,13 @@ def main() -> None:
         "glossary": "/en/glossary/",
         "entity page": "/en/glossary/tumoral-calcinosis/",
         "search": "/en/search/?q=calcificacion",
+        "image viewer": None,
+        "wizard, 2 answers": "/en/wizard/?f=lab.calcium.normal&f=hx.gout&step=site",
     }
     print(f"{Case.objects.count()} cases in the database; {args.repeat} requests per page")
     print(f"{'page':24} {'median ms':>10} {'p90 ms':>8} {'queries':>8}")
+    viewer = Case.objects.get(slug="heterotopic-ossification-hip").studies.first().images.first()
+    pages["image viewer"] = f"/en/cases/heterotopic-ossification-hip/images/{viewer.key}/?frame=1"
     for name, url in pages.items():
         client.get(url)  # warm caches and template loading
         times = []

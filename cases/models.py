@@ -331,3 +331,6 @@ class SourceFile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["image", "order"], name="unique_source_order"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.image_id}/{self.order}"
