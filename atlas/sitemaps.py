@@ -10,7 +10,13 @@ class StaticSitemap(Sitemap):
     alternates = True
 
     def items(self) -> list[str]:
-        return ["home", "cases:list", "diagnosis:glossary", "diagnosis:classification"]
+        return [
+            "home",
+            "cases:list",
+            "diagnosis:glossary",
+            "diagnosis:classification",
+            "wizard:wizard",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -353,7 +353,7 @@ ES = {
     "Not in the knowledge base, so ignored:": "No están en la base de conocimiento, así que se ignoran:",
     "These answers conflict. Both of each pair are counted; check them.": "Estas respuestas se contradicen. Se cuentan las dos de cada pareja; revíselas.",
     "Most useful next question:": "Siguiente pregunta más útil:",
-    "%(question)s, in %(step)s.": "%(question)s, en %(step)s.",
+    "%(question)s (%(step)s)": "%(question)s (%(step)s)",
     "It is on this step.": "Está en este paso.",
     "Go to %(step)s": "Ir a %(step)s",
     "No unanswered question would change the order of the leading diagnoses.": "Ninguna pregunta sin responder cambiaría el orden de los diagnósticos en cabeza.",

@@ -31,6 +31,7 @@ def test_sitemap_lists_public_cases_and_entities_but_not_drafts(client):
     assert "/es/cases/public-case/" in body
     assert f"/en/glossary/{public.diagnosis.slug}/" in body
     assert "draft-case" not in body
+    assert "/en/wizard/" in body and "/es/wizard/" in body
 
 
 def test_pages_send_a_strict_content_security_policy(client):

@@ -134,7 +134,7 @@ def test_the_most_useful_next_question_is_offered_and_marked_on_its_step(client,
     question = snapshot.kb.question_by_id[best]
     response = client.get(f"/en/wizard/?f=lab.calcium.normal&step={question.group}")
     body = response.text
-    assert f"<strong>Most useful next question:</strong> {question.text.en}," in body
+    assert f"<strong>Most useful next question:</strong> {question.text.en} (" in body
     assert f'class="question question--next" id="question-{best}"' in body
     other = client.get("/en/wizard/?f=lab.calcium.normal&step=results").text
     assert f"step={question.group}" in other
