@@ -50,11 +50,12 @@ _LONG_LENGTH_VRS = frozenset(
     {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"SV", b"UC", b"UN", b"UR", b"UT", b"UV"}
 )
 
-# Interpretations pydicom's decoders can turn into an array; HSV, ARGB and CMYK are retired
-# and unsupported, so accepting them would only move the failure to the viewer.
+# Interpretations that both pydicom can decode and render.render_frame can draw: anything
+# else would pass the upload and fail in the render task. HSV, ARGB and CMYK are retired;
+# YBR_PARTIAL_420 (MPEG video) decodes but the renderer has no conversion for it.
 _DECODABLE_PHOTOMETRICS = frozenset(
     {"MONOCHROME1", "MONOCHROME2", "PALETTE COLOR", "RGB", "YBR_FULL", "YBR_FULL_422"}
-    | {"YBR_PARTIAL_420", "YBR_ICT", "YBR_RCT"}
+    | {"YBR_ICT", "YBR_RCT"}
 )
 
 # JPEG start-of-frame markers (all processes, plus JPEG-LS SOF55) carry the coded image size.
@@ -311,7 +312,7 @@ def _check_image(ds: Dataset, *, max_pixels: int, max_frames: int) -> None:
     if not isinstance(photometric, str) or not photometric:
         raise RejectedFile("invalid image header: PhotometricInterpretation is missing")
     if photometric.strip() not in _DECODABLE_PHOTOMETRICS:
-        raise RejectedFile(f"unsupported photometric interpretation: {photometric}")
+        raise RejectedFile(f"unsupported photometric interpretation: {photometric.strip()}")
 
     syntax = UID(str(ds.file_meta.TransferSyntaxUID))
     if not syntax.is_transfer_syntax:
