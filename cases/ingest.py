@@ -271,6 +271,16 @@ def ingest_prepare(
     return IngestPlan(case=case, results=results, groups=_group(parts), spool=spool)
 
 
+# A new image needs a caption and alt text before the study form can be saved again; until
+# the author writes them, say plainly that nobody has described it yet.
+_UNDESCRIBED = {
+    "caption_en": "Not yet described by the author.",
+    "caption_es": "El autor aún no la ha descrito.",
+    "alt_text_en": "Image not yet described by the author.",
+    "alt_text_es": "Imagen que el autor aún no ha descrito.",
+}
+
+
 def ingest_commit(*, plan: IngestPlan, study: Study, image: Image | None = None) -> list[Image]:
     """Write the plan's images and files in one transaction, then queue their rendering."""
     if not plan.groups:
@@ -287,7 +297,7 @@ def ingest_commit(*, plan: IngestPlan, study: Study, image: Image | None = None)
                     replaced = _media_paths(target)
                     target.sources.all().delete()
                 else:
-                    target = Image(study=study, order=next_order + index, caption="", alt_text="")
+                    target = Image(study=study, order=next_order + index, **_UNDESCRIBED)
                 _fill(target, group)
                 target.save()
                 batch = uuid.uuid4().hex[:12]
