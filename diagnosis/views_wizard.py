@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from html import escape
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -138,13 +138,16 @@ class QuestionView:
         step of a large knowledge base holds several hundred answers, and the template
         engine spent about 30 ms on them (bench/wizard_bench.py)."""
         kind = "radio" if self.single else "checkbox"
-        return format_html_join(
-            "\n",
-            '<label class="option"><input type="{}" name="{}" value="{}"{}> {}</label>',
-            (
-                (kind, self.field, o.code, mark_safe(" checked") if o.checked else "", o.label)
+        # html.escape over plain strings: format_html_join's conditional_escape per value
+        # cost half of a large step's time.
+        name = escape(self.field)
+        return mark_safe(
+            "\n".join(
+                f'<label class="option"><input type="{kind}" name="{name}" '
+                f'value="{escape(o.code)}"{" checked" if o.checked else ""}> '
+                f"{escape(o.label)}</label>"
                 for o in self.options
-            ),
+            )
         )
 
 

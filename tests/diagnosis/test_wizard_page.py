@@ -5,7 +5,7 @@ import re
 import pytest
 
 from cases.models import Case
-from diagnosis.models import EntityPrior, FlowchartNode
+from diagnosis.models import EntityPrior, Finding, FlowchartNode
 from diagnosis.ranking import SCORE_MEANING, next_best_question
 from diagnosis.wizard import knowledge_cache_clear, knowledge_snapshot
 from tests.builders import make_case
@@ -237,3 +237,11 @@ def test_a_reserved_or_missing_root_is_a_problem_not_a_crash(client, kb):
     FlowchartNode.objects.filter(key="calcinosis").delete()
     knowledge_cache_clear()
     assert client.get("/en/wizard/").status_code == 503
+
+
+def test_answer_labels_written_by_authors_are_escaped(client, kb):
+    Finding.objects.filter(code="lab.calcium.high").update(label_en='High <script>x</script> "a"')
+    knowledge_cache_clear()
+    body = client.get("/en/wizard/").text
+    assert "High &lt;script&gt;x&lt;/script&gt; &quot;a&quot;</label>" in body
+    assert "<script>x</script>" not in body
