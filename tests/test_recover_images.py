@@ -69,8 +69,13 @@ def test_image_left_processing_by_a_dead_worker_ends_failed_with_the_reason(
 
 
 def test_image_whose_enqueue_was_lost_is_queued_again_and_rendered_to_ready(
-    study, database_queue, media_root, django_capture_on_commit_callbacks
+    study, database_queue, media_root, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # The worker tidies database connections between tasks; inside a test's transaction on
+    # PostgreSQL that would close the test's own connection.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     image = upload(study, enqueue=False, capture=django_capture_on_commit_callbacks)
     assert not DBTaskResult.objects.exists()
     age_files(image, media_root, minutes=120)
