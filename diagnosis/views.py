@@ -73,5 +73,9 @@ def classification(request: HttpRequest) -> HttpResponse:
     grid = {(e.table_column_id, e.table_row): e for e in placed}
     rows = [[grid.get((column.pk, row)) for column in columns] for row in range(1, depth + 1)]
     flowchart = Entity.objects.exclude(flowchart_branch="").order_by("flowchart_branch", "name")
-    context = {"columns": columns, "rows": rows, "flowchart": flowchart}
+    # The same cells column by column, for screens too narrow for three columns.
+    stacked = [
+        (column, [e for e in placed if e.table_column_id == column.pk]) for column in columns
+    ]
+    context = {"columns": columns, "rows": rows, "stacked": stacked, "flowchart": flowchart}
     return render(request, "diagnosis/classification.html", context)

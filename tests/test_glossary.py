@@ -68,6 +68,11 @@ def test_classification_table_puts_each_entity_in_its_cell(client):
     response = client.get("/en/glossary/classification/")
     assert [c.slug for c in response.context["columns"]] == ["dystrophic", "metastatic"]
     assert response.context["rows"] == [[None, hyper], [trauma, None]]
+    # Phones get the same cells as one list per column.
+    assert [(c.slug, cells) for c, cells in response.context["stacked"]] == [
+        ("dystrophic", [trauma]),
+        ("metastatic", [hyper]),
+    ]
     assert trauma.get_absolute_url() in response.content.decode()
 
 
