@@ -3,6 +3,26 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 
+from atlas.lib.text import fold
+
+
+class FoldedSearchQuerySet(models.QuerySet):
+    """Rows with a `search_text` column holding their folded text (see atlas.lib.text.fold)."""
+
+    def search(self, query: str):
+        """Rows whose text holds every word of the query, ignoring accents and case."""
+        qs = self
+        for term in fold(query).split():
+            qs = qs.filter(search_text__contains=term)
+        return qs
+
+
+class SlugManager(models.Manager):
+    """Natural keys by slug, so fixtures and content refer to rows by their slug."""
+
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
 
 class Tag(TagBase):
     """A site-wide tag; its kind lets the case list offer region and pattern filters."""

@@ -9,11 +9,11 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from atlas.lib.text import fold, lines
-from atlas.models import Tag
+from atlas.models import FoldedSearchQuerySet, SlugManager, Tag
 from diagnosis.models import Entity
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(FoldedSearchQuerySet):
     def published(self) -> "CaseQuerySet":
         return self.filter(status=Case.Status.PUBLISHED)
 
@@ -23,16 +23,8 @@ class CaseQuerySet(models.QuerySet):
             return self
         return self.published()
 
-    def search(self, query: str) -> "CaseQuerySet":
-        qs = self
-        for term in fold(query).split():
-            qs = qs.filter(search_text__contains=term)
-        return qs
 
-
-class CaseManager(models.Manager.from_queryset(CaseQuerySet)):
-    def get_by_natural_key(self, slug: str) -> "Case":
-        return self.get(slug=slug)
+CaseManager = SlugManager.from_queryset(CaseQuerySet)
 
 
 class Case(models.Model):

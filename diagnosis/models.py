@@ -11,12 +11,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from atlas.lib.text import fold, lines
-from atlas.models import Tag
-
-
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug: str):
-        return self.get(slug=slug)
+from atlas.models import FoldedSearchQuerySet, SlugManager, Tag
 
 
 class Mechanism(models.Model):
@@ -48,14 +43,6 @@ class Mechanism(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("diagnosis:glossary") + f"#mechanism-{self.slug}"
-
-
-class EntityQuerySet(models.QuerySet):
-    def search(self, query: str) -> "EntityQuerySet":
-        qs = self
-        for term in fold(query).split():
-            qs = qs.filter(search_text__contains=term)
-        return qs
 
 
 class Entity(models.Model):
@@ -120,7 +107,7 @@ class Entity(models.Model):
     tags = TaggableManager(blank=True, through="diagnosis.TaggedEntity", related_name="entities")
     search_text = models.TextField(editable=False, default="")
 
-    objects = SlugManager.from_queryset(EntityQuerySet)()
+    objects = SlugManager.from_queryset(FoldedSearchQuerySet)()
 
     class Meta:
         ordering = ["name"]
