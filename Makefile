@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test lint format check-deploy bench clean
+.PHONY: run test install install-test lint format check-deploy bench clean ci postgres test-postgres messages
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -48,6 +48,31 @@ check-deploy: install
 	DEBUG=false SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=atlas.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# The PostgreSQL 15 that CI tests against: a local cluster with an `atlas` role and database.
+# Needs root (it runs the cluster's tools as the postgres user); a developer can run it once.
+PG_URL ?= postgres://atlas:atlas@127.0.0.1:5432/atlas
+postgres:
+	pg_lsclusters -h | grep -q '^15 *main' || pg_createcluster 15 main >/dev/null
+	pg_ctlcluster 15 main start 2>/dev/null || true
+	for _ in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	su postgres -c "psql -q -tc \"SELECT 1 FROM pg_roles WHERE rolname='atlas'\" | grep -q 1 \
+	  || psql -q -c \"CREATE ROLE atlas LOGIN PASSWORD 'atlas' CREATEDB\""
+	su postgres -c "psql -q -tc \"SELECT 1 FROM pg_database WHERE datname='atlas'\" | grep -q 1 \
+	  || createdb -O atlas atlas"
+
+test-postgres: postgres install-test
+	DATABASE_URL=$(PG_URL) $(MAKE) --no-print-directory test
+
+# Everything CI runs, in the order it runs it; `.ci/run` only installs system packages first.
+ci: install-test
+	$(MAKE) --no-print-directory lint
+	@echo "== Test suite on SQLite =="
+	$(MAKE) --no-print-directory test
+	@echo "== Test suite on PostgreSQL 15 =="
+	$(MAKE) --no-print-directory test-postgres
+	@echo "== Deployment checks =="
+	$(MAKE) --no-print-directory check-deploy
+
 bench: install-test
 	$(BIN)/python bench/page_timings.py
 	$(BIN)/python bench/ddx_bench.py
@@ -56,3 +81,10 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# Gather the interface strings into the Spanish catalogue, then compile it; translate what
+# this leaves empty in locale/es/LC_MESSAGES/django.po and run it again.
+messages: install
+	$(BIN)/python -c 'from atlas.messages import MAKEMESSAGES_IGNORE as i; print(" ".join("--ignore=" + p for p in i))' \
+	  | xargs $(BIN)/python manage.py makemessages -l es --no-obsolete
+	$(BIN)/python manage.py compilemessages -l es
