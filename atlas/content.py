@@ -7,17 +7,15 @@ slug, or by position within their parent, and updated in place.
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from atlas.lib.i18n import spread
 from atlas.models import Tag
 from cases.models import Case, Image, Study
 from diagnosis.knowledge import KnowledgeBaseError
 from diagnosis.models import Entity, Mechanism
 from diagnosis.services import case_findings_load, knowledge_load
-
-LANGS = [code for code, _name in settings.LANGUAGES]
 
 
 class ContentError(Exception):
@@ -29,13 +27,9 @@ def _tr(data: dict, field: str, *, join_lines: bool = False) -> dict:
     value = data.get(field) or {}
     if not isinstance(value, dict):
         raise ContentError(f"{data.get('slug', '?')}: {field} must give each language")
-    out = {}
-    for lang in LANGS:
-        text = value.get(lang, "")
-        if join_lines:
-            text = "\n".join(text)
-        out[f"{field}_{lang}"] = text
-    return out
+    if join_lines:
+        value = {lang: "\n".join(text) for lang, text in value.items()}
+    return spread(field, value)
 
 
 def _lookup(model, slug: str, where: str):

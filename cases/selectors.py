@@ -14,8 +14,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import get_language
 
+from atlas.lib.i18n import field_for
 from atlas.models import Tag
 from diagnosis.models import Entity, Mechanism
 
@@ -130,10 +130,12 @@ def with_cover(qs: QuerySet) -> QuerySet:
     """
     ready = Image.objects.filter(study__case=OuterRef("pk"), pixels=Image.Pixels.READY)
     ready = ready.order_by("study__order", "study_id", "order", "pk")
-    language = (get_language() or "en").split("-")[0]
-    field = "alt_text_es" if language == "es" else "alt_text_en"
     # An empty Spanish alt text falls back to the English one, as modeltranslation does.
-    alt = Coalesce(NullIf(field, Value("")), "alt_text_en", output_field=CharField())
+    alt = Coalesce(
+        NullIf(field_for("alt_text"), Value("")),
+        field_for("alt_text", "en"),
+        output_field=CharField(),
+    )
     return qs.annotate(
         cover_key=Subquery(ready.values("key")[:1]),
         cover_alt=Subquery(ready.annotate(cover_alt=alt).values("cover_alt")[:1]),

@@ -57,9 +57,7 @@ def test_catalogue_holds_exactly_the_strings_the_code_marks(tmp_path, settings, 
     shutil.copy(CATALOGUE / "django.po", copy / "django.po")
     settings.LOCALE_PATHS = [tmp_path / "locale"]
     monkeypatch.chdir(source)
-    call_command(
-        "makemessages", locale=["es"], ignore_patterns=MAKEMESSAGES_IGNORE, verbosity=0
-    )
+    call_command("makemessages", locale=["es"], ignore_patterns=MAKEMESSAGES_IGNORE, verbosity=0)
     before = set(_entries(polib.pofile(str(CATALOGUE / "django.po"))))
     remade = polib.pofile(str(copy / "django.po"))
     # msgmerge gives a new string a "fuzzy" guess from a similar one: a guess is no translation.

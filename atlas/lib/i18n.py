@@ -1,0 +1,37 @@
+"""The one place that knows the site's languages and how a translated field is named.
+
+Content has one column per language (`name_en`, `name_es`, made by modeltranslation); these
+helpers pick the column for a language and spread {"en": ..., "es": ...} over the columns.
+No ORM here, so anything may use them.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import get_language
+
+
+def language_codes() -> list[str]:
+    """The site's languages, the default first: ["en", "es"]."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def current_language() -> str:
+    """The active language as one of the site's codes ("es-mx" is "es"); else the default."""
+    active = (get_language() or "").split("-")[0].lower()
+    codes = language_codes()
+    return active if active in codes else codes[0]
+
+
+def field_for(field: str, lang: str | None = None) -> str:
+    """The column holding `field` in `lang` (the active language when None): "caption_es"."""
+    return f"{field}_{lang or current_language()}"
+
+
+def spread(field: str, value: Any) -> dict[str, str]:
+    """{"en": ..., "es": ...} as {"field_en": ..., "field_es": ...}; a bare string is English."""
+    codes = language_codes()
+    if not isinstance(value, Mapping):
+        value = {codes[0]: value}
+    return {field_for(field, lang): str(value.get(lang) or "") for lang in codes}

@@ -1,0 +1,22 @@
+from django.utils import translation
+
+from atlas.lib.i18n import current_language, field_for, spread
+
+
+def test_current_language_is_one_of_the_sites_codes():
+    with translation.override("es-mx"):
+        assert current_language() == "es"
+    with translation.override("fr"):
+        assert current_language() == "en"
+
+
+def test_field_for_names_the_column_of_the_active_language():
+    with translation.override("es"):
+        assert field_for("caption") == "caption_es"
+    assert field_for("caption", "en") == "caption_en"
+
+
+def test_spread_fills_every_language_and_takes_a_bare_string_as_english():
+    assert spread("name", {"en": "Gout", "es": "Gota"}) == {"name_en": "Gout", "name_es": "Gota"}
+    assert spread("name", {"es": "Gota"}) == {"name_en": "", "name_es": "Gota"}
+    assert spread("name", "Gout") == {"name_en": "Gout", "name_es": ""}
