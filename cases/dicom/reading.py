@@ -328,7 +328,7 @@ def _check_image(ds: Dataset, *, max_pixels: int, max_frames: int) -> None:
         return  # float pixel data is never encapsulated and pydicom sizes it itself
     pixels = ds.PixelData
     if syntax.is_encapsulated:
-        _check_encapsulated(pixels, rows=rows, columns=columns)
+        _check_encapsulated(pixels, rows=rows, columns=columns, frames=frames)
     elif len(pixels) < get_expected_length(ds, "bytes"):
         raise RejectedFile(DAMAGED)
 
@@ -351,8 +351,12 @@ def _header_int(
     return number
 
 
-def _check_encapsulated(pixels: bytes, *, rows: int, columns: int) -> None:
-    """Refuse codestreams claiming a bigger image than the header: codecs size buffers from them."""
+def _check_encapsulated(pixels: bytes, *, rows: int, columns: int, frames: int) -> None:
+    """Refuse codestreams claiming a bigger image than the header: codecs size buffers from them.
+
+    Every frame needs at least one fragment of its own; a file with fewer would decode its
+    first frame and then fail on a later one, after it had been stored.
+    """
     if not pixels.startswith(_ITEM_TAG_LE):
         raise RejectedFile(DAMAGED)
     try:
@@ -363,6 +367,11 @@ def _check_encapsulated(pixels: bytes, *, rows: int, columns: int) -> None:
         raise RejectedFile(DAMAGED) from exc
     if not fragments:
         raise RejectedFile(NO_PIXELS)
+    if len(fragments) < frames:
+        raise RejectedFile(
+            f"damaged pixel data: {frames} frames declared but only {len(fragments)} "
+            "compressed fragment(s) present"
+        )
     for fragment in fragments:
         coded = _coded_size(fragment)
         if coded and (coded[0] > rows or coded[1] > columns):
