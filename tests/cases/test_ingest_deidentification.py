@@ -1,8 +1,8 @@
 """End to end: after an import, no trace of the patient is left in media, database or logs.
 
 The input carries a marker in every identifying field, nested sequences, private tags and
-overlays included (built by tests/dicom/test_deidentify.py); the original UIDs and the birth
-date are identifying too. Each test then searches everything the atlas wrote.
+overlays included (built by tests/cases/dicom/test_deidentify.py); the original UIDs and the
+birth date are identifying too. Each test then searches everything the atlas wrote.
 """
 
 import io
@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from cases.models import Image
 from tests.builders import make_case
-from tests.dicom.builders import make_us, to_bytes
-from tests.dicom.test_deidentify import MARKER, MARKER_UIDS, SLICE_UIDS, make_identified_ct
+from tests.cases.dicom.builders import make_us, to_bytes
+from tests.cases.dicom.test_deidentify import MARKER, MARKER_UIDS, SLICE_UIDS, make_identified_ct
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from cases.ingest import MemoryUpload, image_ingest
 from cases.models import Image
 from tests.builders import make_case
-from tests.dicom.builders import make_us, to_bytes
+from tests.cases.dicom.builders import make_us, to_bytes
 
 pytestmark = pytest.mark.django_db
 

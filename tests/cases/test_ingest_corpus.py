@@ -4,7 +4,7 @@ import pytest
 
 from cases.ingest import IMPORTED, REJECTED, SKIPPED, MemoryUpload, images_ingest
 from tests.builders import make_case
-from tests.dicom.builders import pydicom_corpus_files
+from tests.cases.dicom.builders import pydicom_corpus_files
 
 pytestmark = pytest.mark.django_db
 

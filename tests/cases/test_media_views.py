@@ -7,7 +7,7 @@ import pytest
 from cases.ingest import MemoryUpload, images_ingest
 from cases.models import Image
 from tests.builders import make_case, make_user
-from tests.dicom.builders import make_ct, make_us, to_bytes
+from tests.cases.dicom.builders import make_ct, make_us, to_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases.models import Image
 from tests.builders import make_case
-from tests.dicom.builders import make_ct, to_bytes
+from tests.cases.dicom.builders import make_ct, to_bytes
 
 pytestmark = pytest.mark.django_db
 

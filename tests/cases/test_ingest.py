@@ -20,7 +20,7 @@ from cases.ingest import (
 )
 from cases.models import Image
 from tests.builders import make_case
-from tests.dicom.builders import make_ct, make_mr, make_us, to_bytes
+from tests.cases.dicom.builders import make_ct, make_mr, make_us, to_bytes
 
 pytestmark = pytest.mark.django_db
 
