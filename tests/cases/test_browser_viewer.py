@@ -20,8 +20,7 @@ SLICES = 6
 
 
 @pytest.fixture
-def stack(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def stack(transactional_db):
     case = make_case(slug="elbow-stack")
     image = Image.objects.get(study__case=case)
     series, study, frame_of_reference = generate_uid(), generate_uid(), generate_uid()

@@ -12,11 +12,6 @@ from tests.cases.dicom.builders import make_ct, to_bytes
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def run(*args, capture):
     out = io.StringIO()
     with capture(execute=True):

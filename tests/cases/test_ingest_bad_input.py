@@ -18,12 +18,6 @@ from tests.cases.dicom.builders import make_ct, to_bytes
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.fixture
 def study():
     return make_case(images=0).studies.get()
@@ -92,7 +86,7 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("name", BAD_FILES)
 def test_the_service_rejects_a_bad_file_with_its_reason_and_stores_nothing(
-    name, study, media, django_capture_on_commit_callbacks
+    name, study, media_root, django_capture_on_commit_callbacks
 ):
     data, reason = BAD_FILES[name]
     with django_capture_on_commit_callbacks(execute=True):
@@ -101,7 +95,7 @@ def test_the_service_rejects_a_bad_file_with_its_reason_and_stores_nothing(
     assert [result.status for result in results] == ["rejected"]
     assert reason in results[0].reason
     assert Image.objects.count() == 0
-    assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))
+    assert not media_root.exists() or not any(path.is_file() for path in media_root.rglob("*"))
 
 
 def test_a_fuzzed_file_is_rejected_or_imported_but_never_crashes(study):
@@ -149,7 +143,7 @@ def upload_data(study, files) -> dict:
     }
 
 
-def test_the_admin_shows_a_form_error_for_each_rejected_file(admin_client, study, media):
+def test_the_admin_shows_a_form_error_for_each_rejected_file(admin_client, study, media_root):
     files = [("text.dcm", BAD_FILES["text.dcm"][0]), ("photo.png", BAD_FILES["photo.png"][0])]
     url = reverse("admin:cases_study_change", args=[study.pk])
     response = admin_client.post(url, upload_data(study, files))
@@ -161,7 +155,7 @@ def test_the_admin_shows_a_form_error_for_each_rejected_file(admin_client, study
         "photo.png: not a PNG or JPEG image (looks like Photoshop PSD)",
     ]
     assert (Image.objects.count(), SourceFile.objects.count()) == (0, 0)
-    assert not media.exists()
+    assert not media_root.exists()
 
 
 def test_the_admin_reports_rejected_files_next_to_imported_ones(

@@ -11,11 +11,6 @@ pytestmark = pytest.mark.django_db
 CORPUS = pydicom_corpus_files()
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def test_the_corpus_is_installed():
     assert len(CORPUS) > 100
 

@@ -30,12 +30,6 @@ TRACES.append(INVALID_UID.encode())
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
 def debug_logs(caplog):
     caplog.set_level(logging.DEBUG)
     return caplog
@@ -84,7 +78,7 @@ def assert_no_trace_anywhere(media, caplog) -> None:
 
 
 def test_the_marker_is_gone_after_an_admin_upload(
-    client, media, debug_logs, django_capture_on_commit_callbacks
+    client, media_root, debug_logs, django_capture_on_commit_callbacks
 ):
     case = make_case(images=0, status="draft")
     study = case.studies.get()
@@ -112,11 +106,11 @@ def test_the_marker_is_gone_after_an_admin_upload(
     images = list(study.images.order_by("order"))
     assert [image.pixels for image in images] == [Image.Pixels.READY, Image.Pixels.HELD]
     client.get(response["Location"])  # the messages are read, as the author would
-    assert_no_trace_anywhere(media, debug_logs)
+    assert_no_trace_anywhere(media_root, debug_logs)
 
 
 def test_the_marker_is_gone_after_a_command_import_of_a_zip(
-    tmp_path, media, debug_logs, django_capture_on_commit_callbacks
+    tmp_path, media_root, debug_logs, django_capture_on_commit_callbacks
 ):
     case = make_case(images=0)
     archive = tmp_path / "export.zip"
@@ -128,4 +122,4 @@ def test_the_marker_is_gone_after_a_command_import_of_a_zip(
         call_command("import_images", case.slug, str(archive), stdout=io.StringIO())
 
     assert case.studies.get().images.count() == 2
-    assert_no_trace_anywhere(media, debug_logs)
+    assert_no_trace_anywhere(media_root, debug_logs)

@@ -4,17 +4,13 @@ import uuid
 
 import pytest
 
+from cases.dicom.render import FILE_PRESET, PRESETS
 from cases.ingest import MemoryUpload, images_ingest
 from cases.models import Image
 from tests.builders import make_case, make_user
 from tests.cases.dicom.builders import make_ct, make_us, to_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def imported(capture, *, status="published", ds=None) -> Image:
@@ -133,3 +129,17 @@ def test_srcset_lists_only_sizes_the_source_can_fill(django_capture_on_commit_ca
         f"/img/{image.key}/0/thumb.webp 267w, /img/{image.key}/0/display.webp 500w"
     )
     assert image.preset_names == ["file", "soft-tissue", "bone", "lung", "brain"]
+
+
+def test_ct_offers_the_hounsfield_presets_after_the_file_window():
+    assert Image(modality="CT").preset_names == [FILE_PRESET, *PRESETS]
+
+
+def test_other_modalities_offer_only_the_file_window(
+    admin_client, django_capture_on_commit_callbacks
+):
+    image = imported(django_capture_on_commit_callbacks, ds=make_us())
+
+    assert image.preset_names == [FILE_PRESET]
+    assert admin_client.get(image.rendition_url("display", preset="bone")).status_code == 404
+    assert admin_client.get(image.rendition_url("display")).status_code == 200
