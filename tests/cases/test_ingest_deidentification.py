@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from cases.models import Image
 from tests.builders import make_case
+from tests.cases.builders import study_form
 from tests.cases.dicom.builders import make_us, to_bytes
 from tests.cases.dicom.test_deidentify import MARKER, MARKER_UIDS, SLICE_UIDS, make_identified_ct
 
@@ -84,21 +85,7 @@ def test_the_marker_is_gone_after_an_admin_upload(
     study = case.studies.get()
     admin = get_user_model().objects.create_superuser("boss", "", "pw-for-tests")
     client.force_login(admin)
-    upload = [io.BytesIO(data) for _name, data in FILES]
-    for handle, (name, _data) in zip(upload, FILES, strict=True):
-        handle.name = name
-    data = {
-        "case": case.pk,
-        "order": study.order,
-        "modality": study.modality,
-        "description_en": "CT",
-        "description_es": "TC",
-        "images-TOTAL_FORMS": 0,
-        "images-INITIAL_FORMS": 0,
-        "images-MIN_NUM_FORMS": 0,
-        "images-MAX_NUM_FORMS": 1000,
-        "upload_images": upload,
-    }
+    data = study_form(study, FILES)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("admin:cases_study_change", args=[study.pk]), data)
 

@@ -20,6 +20,17 @@ def imported(capture, *, status="published", ds=None) -> Image:
     return study.images.get()
 
 
+def staff_only_get(client, url: str):
+    """Get `url` as anonymous, then as a resident (both not found), then as staff."""
+    assert client.get(url).status_code == 404
+    client.force_login(make_user(username="resident"))
+    assert client.get(url).status_code == 404
+    client.force_login(make_user(staff=True))
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
 def test_anyone_gets_a_published_ready_derivative_with_safe_headers(
     client, django_capture_on_commit_callbacks
 ):
@@ -74,12 +85,7 @@ def test_a_draft_image_is_not_found_for_readers_but_shown_to_staff_privately(
     image = imported(django_capture_on_commit_callbacks, status="draft")
     url = image.rendition_url("display")
 
-    assert client.get(url).status_code == 404
-    client.force_login(make_user(username="resident"))
-    assert client.get(url).status_code == 404
-    client.force_login(make_user(staff=True))
-    response = client.get(url)
-    assert response.status_code == 200
+    response = staff_only_get(client, url)
     assert response["Cache-Control"] == "private, no-store"
 
 
@@ -102,12 +108,7 @@ def test_only_staff_download_the_dicom_and_as_an_attachment(
     image = imported(django_capture_on_commit_callbacks)
     url = f"/img/{image.key}/source/0.dcm"
 
-    assert client.get(url).status_code == 404
-    client.force_login(make_user(username="resident"))
-    assert client.get(url).status_code == 404
-    client.force_login(make_user(staff=True))
-    response = client.get(url)
-    assert response.status_code == 200
+    response = staff_only_get(client, url)
     assert response["Content-Type"] == "application/dicom"
     assert response["Content-Disposition"] == f'attachment; filename="{image.key}-0.dcm"'
     assert response["X-Content-Type-Options"] == "nosniff"
