@@ -80,7 +80,7 @@ class CaseAdmin(TranslationAdmin):
     @admin.action(description=_("Publish the selected cases"))
     def publish(self, request, queryset) -> None:
         for case in queryset:
-            case_publish(case=case, by=request.user)
+            case_publish(case=case)
         count = queryset.count()
         self.message_user(
             request,
@@ -91,7 +91,7 @@ class CaseAdmin(TranslationAdmin):
     @admin.action(description=_("Return the selected cases to draft"))
     def unpublish(self, request, queryset) -> None:
         for case in queryset:
-            case_unpublish(case=case, by=request.user)
+            case_unpublish(case=case)
         self.message_user(request, _("Cases returned to draft."), messages.SUCCESS)
 
 

@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .ingest import image_release
 from .models import Image
@@ -63,7 +62,7 @@ def image_review(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     elif request.method == "POST" and form.is_valid():
         try:
-            image_release(image=image, rectangles=form.cleaned_data["rectangles"], by=request.user)
+            image_release(image=image, rectangles=form.cleaned_data["rectangles"])
         except ValidationError as error:
             form.add_error(None, error)
             status = 400
@@ -81,9 +80,3 @@ def image_review(request: HttpRequest, pk: int) -> HttpResponse:
         "image_url": image.rendition_url("display") if image.width else "",
     }
     return render(request, "admin/cases/image/review.html", context, status=status)
-
-
-REVIEW_HELP = gettext_lazy(
-    "Drag a rectangle over every piece of burned-in text (names, dates, identifiers); the "
-    "pixels inside are blanked on every frame before the image is published."
-)

@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        # Here, not in the admin: an image deleted from the shell, a command or a cascade
+        # must take its files with it too.
+        from .models import Image
+        from .signals import image_media_delete
+
+        post_delete.connect(
+            image_media_delete, sender=Image, dispatch_uid="cases.signals.image_media_delete"
+        )

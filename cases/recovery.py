@@ -34,7 +34,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from cases.ingest import _media_paths, _rendition_paths
+from cases.ingest import media_paths, rendition_paths
 from cases.models import Image
 from cases.tasks import render_image, render_images
 
@@ -61,7 +61,7 @@ def images_recover_stuck(*, older_than: timedelta) -> list[int]:
         if TaskResultStatus.READY in seen:
             logger.warning("image %s has waited over %s for a render worker", image.pk, older_than)
             continue
-        if queue_keeps_rows and not seen and not _rendition_paths(image):
+        if queue_keeps_rows and not seen and not rendition_paths(image):
             render_images.enqueue([image.pk])
             logger.warning("image %s was never queued for rendering: queued again", image.pk)
             changed.append(image.pk)
@@ -77,7 +77,7 @@ def images_recover_stuck(*, older_than: timedelta) -> list[int]:
 
 def _is_idle_since(image: Image, cutoff: datetime) -> bool:
     """Whether none of the image's files has been written since `cutoff`."""
-    times = [default_storage.get_modified_time(path) for path in _media_paths(image)]
+    times = [default_storage.get_modified_time(path) for path in media_paths(image)]
     return not times or max(times) < cutoff
 
 

@@ -61,13 +61,6 @@ def frame_count(ds: Dataset) -> int:
         return 1
 
 
-def presets_for(ds: Dataset) -> list[str]:
-    """Names of the windows a reader may pick for this image, the file's own first."""
-    if ds.get("Modality") == "CT":
-        return [FILE_PRESET, *PRESETS]
-    return [FILE_PRESET]
-
-
 def render_frame(
     ds: Dataset,
     index: int = 0,

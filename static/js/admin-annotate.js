@@ -2,6 +2,8 @@
 // image, kept in the annotations textarea as JSON in image coordinates from 0 to 1.
 // Without this script the textarea is edited by hand and validated by the form.
 
+import { fractionAt, onDrag } from "./pointer-drag.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 const COLOUR = "#ffd60a";
 
@@ -28,7 +30,6 @@ function setUp(box) {
     return; // leave the text for the author to fix; the form will say what is wrong
   }
   let tool = "arrow";
-  let start = null;
   let preview = null;
 
   editor.hidden = false;
@@ -90,47 +91,38 @@ function setUp(box) {
   }
 
   function point(event) {
-    const box = surface.getBoundingClientRect();
-    const clamp = (value) => Math.min(Math.max(value, 0), 1);
+    const { x, y } = fractionAt(surface, event);
     const round = (value) => Math.round(value * 10000) / 10000;
-    return {
-      x: round(clamp((event.clientX - box.left) / box.width)),
-      y: round(clamp((event.clientY - box.top) / box.height)),
-    };
+    return { x: round(x), y: round(y) };
   }
 
-  function shapeTo(end) {
+  function shapeTo(start, end) {
     const shape = { type: tool, frame: currentFrame(), x1: start.x, y1: start.y };
     if (tool === "label") return { ...shape, text: labelText.value.trim() };
     return { ...shape, x2: end.x, y2: end.y };
   }
 
-  surface.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0) return;
-    event.preventDefault();
-    surface.setPointerCapture(event.pointerId);
-    start = point(event);
-  });
-  surface.addEventListener("pointermove", (event) => {
-    if (!start || tool === "label") return;
-    preview = shapeTo(point(event));
-    draw();
-  });
-  surface.addEventListener("pointerup", (event) => {
-    if (!start) return;
-    const shape = shapeTo(point(event));
-    start = null;
-    preview = null;
-    const tiny = shape.type !== "label" && Math.hypot(shape.x2 - shape.x1, shape.y2 - shape.y1) < 0.01;
-    if (shape.type === "label" && !shape.text) {
-      labelText.focus();
-      labelText.setCustomValidity(labelText.dataset.missing || "Type the label first.");
-      labelText.reportValidity();
-    } else if (!tiny) {
-      shapes.push(shape);
-      save();
-    }
-    draw();
+  onDrag(surface, point, {
+    move(start, end) {
+      if (tool === "label") return;
+      preview = shapeTo(start, end);
+      draw();
+    },
+    end(start, end) {
+      const shape = shapeTo(start, end);
+      preview = null;
+      const tiny =
+        shape.type !== "label" && Math.hypot(shape.x2 - shape.x1, shape.y2 - shape.y1) < 0.01;
+      if (shape.type === "label" && !shape.text) {
+        labelText.focus();
+        labelText.setCustomValidity(labelText.dataset.missing || "Type the label first.");
+        labelText.reportValidity();
+      } else if (!tiny) {
+        shapes.push(shape);
+        save();
+      }
+      draw();
+    },
   });
   labelText.addEventListener("input", () => labelText.setCustomValidity(""));
 

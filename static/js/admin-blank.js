@@ -1,6 +1,8 @@
 // Burned-in text review: drag rectangles over the held image; each fills the next empty row
 // of the form (x, y, width, height in source pixels). The form works without this script.
 
+import { fractionAt, onDrag } from "./pointer-drag.js";
+
 const surface = document.querySelector("[data-blank]");
 if (surface) setUp(surface);
 
@@ -13,16 +15,11 @@ function setUp(surface) {
     Array.from(row.querySelectorAll("input")),
   );
   const clear = document.querySelector("[data-clear]");
-  let start = null;
   let preview = null;
 
   function toPixels(event) {
-    const box = surface.getBoundingClientRect();
-    const clamp = (value, high) => Math.min(Math.max(value, 0), high);
-    return {
-      x: Math.round(clamp(((event.clientX - box.left) / box.width) * width, width)),
-      y: Math.round(clamp(((event.clientY - box.top) / box.height) * height, height)),
-    };
+    const { x, y } = fractionAt(surface, event);
+    return { x: Math.round(x * width), y: Math.round(y * height) };
   }
 
   function rectangle(a, b) {
@@ -54,29 +51,22 @@ function setUp(surface) {
     }
   }
 
-  surface.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0) return;
-    event.preventDefault();
-    surface.setPointerCapture(event.pointerId);
-    start = toPixels(event);
-  });
-  surface.addEventListener("pointermove", (event) => {
-    if (!start) return;
-    preview = rectangle(start, toPixels(event));
-    draw();
-  });
-  surface.addEventListener("pointerup", (event) => {
-    if (!start) return;
-    const box = rectangle(start, toPixels(event));
-    start = null;
-    preview = null;
-    const empty = rows.find((inputs) => inputs.every((input) => input.value === ""));
-    if (box.w >= 1 && box.h >= 1 && empty) {
-      [box.x, box.y, box.w, box.h].forEach((value, index) => {
-        empty[index].value = String(value);
-      });
-    }
-    draw();
+  onDrag(surface, toPixels, {
+    move(start, end) {
+      preview = rectangle(start, end);
+      draw();
+    },
+    end(start, end) {
+      const box = rectangle(start, end);
+      preview = null;
+      const empty = rows.find((inputs) => inputs.every((input) => input.value === ""));
+      if (box.w >= 1 && box.h >= 1 && empty) {
+        [box.x, box.y, box.w, box.h].forEach((value, index) => {
+          empty[index].value = String(value);
+        });
+      }
+      draw();
+    },
   });
   for (const input of rows.flat()) input.addEventListener("input", draw);
   clear.hidden = false;

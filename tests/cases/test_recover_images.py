@@ -13,7 +13,7 @@ from cases.ingest import MemoryUpload, images_ingest
 from cases.models import Image
 from cases.recovery import INTERRUPTED
 from tests.builders import make_case
-from tests.dicom.builders import make_ct, to_bytes
+from tests.cases.dicom.builders import make_ct, to_bytes
 
 pytestmark = pytest.mark.django_db
 

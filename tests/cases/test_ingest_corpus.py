@@ -4,16 +4,11 @@ import pytest
 
 from cases.ingest import IMPORTED, REJECTED, SKIPPED, MemoryUpload, images_ingest
 from tests.builders import make_case
-from tests.dicom.builders import pydicom_corpus_files
+from tests.cases.dicom.builders import pydicom_corpus_files
 
 pytestmark = pytest.mark.django_db
 
 CORPUS = pydicom_corpus_files()
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_the_corpus_is_installed():

@@ -16,8 +16,8 @@ from playwright.sync_api import expect
 from cases.ingest import MemoryUpload, image_ingest
 from cases.models import Image
 from tests.builders import make_case
+from tests.cases.dicom.builders import make_ct, make_us, to_bytes
 from tests.conftest import axe_violations
-from tests.dicom.builders import make_ct, make_us, to_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

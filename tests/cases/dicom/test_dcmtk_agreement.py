@@ -37,7 +37,7 @@ from pydicom.uid import EnhancedMRImageStorage, JPEGLSLossless
 
 from cases.dicom.render import PRESETS, frame_count, render_frame
 
-FIXTURE_IMAGES = Path(__file__).resolve().parents[2] / "fixtures/calcifications/images"
+FIXTURE_IMAGES = Path(__file__).resolve().parents[3] / "fixtures/calcifications/images"
 
 # pydicom's own CT and MR files that dcmtk can read, and the explicit windows tried on each.
 CT_FILES = ["CT_small.dcm"]

@@ -8,7 +8,7 @@ from pydicom.uid import JPEGBaseline8Bit
 
 from cases.dicom.errors import RejectedFile
 from cases.dicom.reading import decode_frame, read_dicom
-from tests.dicom.builders import make_us, to_bytes, with_compressed_frames
+from tests.cases.dicom.builders import make_us, to_bytes, with_compressed_frames
 
 
 def _jpeg(side: int = 16) -> bytes:

@@ -4,17 +4,13 @@ import uuid
 
 import pytest
 
+from cases.dicom.render import FILE_PRESET, PRESETS
 from cases.ingest import MemoryUpload, images_ingest
 from cases.models import Image
 from tests.builders import make_case, make_user
-from tests.dicom.builders import make_ct, make_us, to_bytes
+from tests.cases.dicom.builders import make_ct, make_us, to_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def imported(capture, *, status="published", ds=None) -> Image:
@@ -22,6 +18,17 @@ def imported(capture, *, status="published", ds=None) -> Image:
     with capture(execute=True):
         images_ingest(study=study, files=[MemoryUpload("a.dcm", to_bytes(ds or make_ct()))])
     return study.images.get()
+
+
+def staff_only_get(client, url: str):
+    """Get `url` as anonymous, then as a resident (both not found), then as staff."""
+    assert client.get(url).status_code == 404
+    client.force_login(make_user(username="resident"))
+    assert client.get(url).status_code == 404
+    client.force_login(make_user(staff=True))
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
 
 
 def test_anyone_gets_a_published_ready_derivative_with_safe_headers(
@@ -78,12 +85,7 @@ def test_a_draft_image_is_not_found_for_readers_but_shown_to_staff_privately(
     image = imported(django_capture_on_commit_callbacks, status="draft")
     url = image.rendition_url("display")
 
-    assert client.get(url).status_code == 404
-    client.force_login(make_user(username="resident"))
-    assert client.get(url).status_code == 404
-    client.force_login(make_user(staff=True))
-    response = client.get(url)
-    assert response.status_code == 200
+    response = staff_only_get(client, url)
     assert response["Cache-Control"] == "private, no-store"
 
 
@@ -106,12 +108,7 @@ def test_only_staff_download_the_dicom_and_as_an_attachment(
     image = imported(django_capture_on_commit_callbacks)
     url = f"/img/{image.key}/source/0.dcm"
 
-    assert client.get(url).status_code == 404
-    client.force_login(make_user(username="resident"))
-    assert client.get(url).status_code == 404
-    client.force_login(make_user(staff=True))
-    response = client.get(url)
-    assert response.status_code == 200
+    response = staff_only_get(client, url)
     assert response["Content-Type"] == "application/dicom"
     assert response["Content-Disposition"] == f'attachment; filename="{image.key}-0.dcm"'
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -133,3 +130,17 @@ def test_srcset_lists_only_sizes_the_source_can_fill(django_capture_on_commit_ca
         f"/img/{image.key}/0/thumb.webp 267w, /img/{image.key}/0/display.webp 500w"
     )
     assert image.preset_names == ["file", "soft-tissue", "bone", "lung", "brain"]
+
+
+def test_ct_offers_the_hounsfield_presets_after_the_file_window():
+    assert Image(modality="CT").preset_names == [FILE_PRESET, *PRESETS]
+
+
+def test_other_modalities_offer_only_the_file_window(
+    admin_client, django_capture_on_commit_callbacks
+):
+    image = imported(django_capture_on_commit_callbacks, ds=make_us())
+
+    assert image.preset_names == [FILE_PRESET]
+    assert admin_client.get(image.rendition_url("display", preset="bone")).status_code == 404
+    assert admin_client.get(image.rendition_url("display")).status_code == 200

@@ -5,7 +5,7 @@ import pytest
 from cases.ingest import IMPORTED, REJECTED, MemoryUpload, images_ingest
 from cases.models import Image, SourceFile
 from tests.builders import make_case
-from tests.dicom.builders import make_us, to_bytes
+from tests.cases.dicom.builders import make_us, to_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from pydicom.uid import generate_uid
 from cases.ingest import MemoryUpload, image_ingest
 from cases.models import Image
 from tests.builders import make_case
+from tests.cases.dicom.builders import make_ct, to_bytes
 from tests.conftest import axe_violations
-from tests.dicom.builders import make_ct, to_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,8 +20,7 @@ SLICES = 6
 
 
 @pytest.fixture
-def stack(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def stack(transactional_db):
     case = make_case(slug="elbow-stack")
     image = Image.objects.get(study__case=case)
     series, study, frame_of_reference = generate_uid(), generate_uid(), generate_uid()

@@ -17,7 +17,7 @@ from cases.dicom.deidentify import (
 )
 from cases.dicom.errors import RejectedFile
 from cases.dicom.reading import decode_frame, read_dicom
-from tests.dicom.builders import make_ct, make_mr, make_us, pydicom_corpus_files, to_bytes
+from tests.cases.dicom.builders import make_ct, make_mr, make_us, pydicom_corpus_files, to_bytes
 
 MARKER = "MARKER-7f3a"
 KEY = b"atlas-test-key-1"

@@ -9,14 +9,13 @@ from django.core.files.storage import default_storage
 from cases.ingest import MemoryUpload, image_ingest
 from cases.models import Image
 from tests.builders import make_case
-from tests.dicom.builders import make_us, to_bytes
+from tests.cases.dicom.builders import make_us, to_bytes
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def held(settings, tmp_path, django_capture_on_commit_callbacks):
-    settings.MEDIA_ROOT = tmp_path
+def held(django_capture_on_commit_callbacks):
     image = Image.objects.get(study__case=make_case())
     # An ultrasound without Burned In Annotation may carry the patient's name in its pixels.
     data = to_bytes(make_us(rows=40, columns=60))
@@ -63,10 +62,13 @@ def test_residents_are_sent_to_the_login_page(client, resident, held):
     assert "/admin/login/" in response["Location"]
 
 
-def test_releasing_blanks_the_rectangles_in_the_stored_dicom_and_publishes(staff_client, held):
+def test_releasing_blanks_the_rectangles_in_the_stored_dicom_and_publishes(
+    staff_client, held, django_capture_on_commit_callbacks
+):
     before = stored_pixels(held)
     assert before[5:15, 10:30].any()
-    response = staff_client.post(url(held), rectangle(1, 10, 5, 20, 10))
+    with django_capture_on_commit_callbacks(execute=True):  # the render is queued on commit
+        response = staff_client.post(url(held), rectangle(1, 10, 5, 20, 10))
     assert response.status_code == 302
     held.refresh_from_db()
     assert held.pixels == Image.Pixels.READY

@@ -20,7 +20,6 @@ from cases.dicom.render import (
     FILE_PRESET,
     PRESETS,
     frame_count,
-    presets_for,
     render_frame,
     sort_stack,
 )
@@ -261,14 +260,6 @@ def test_the_modality_lut_of_an_angiogram_is_not_applied_for_display() -> None:
     ds = _image(stored, SOPClassUID=XRayAngiographicImageStorage, Modality="XA")
     ds.RescaleSlope, ds.RescaleIntercept = -1, 1000  # would swap black and white if applied
     assert render_frame(ds).tolist() == [[0, 255]]
-
-
-def test_ct_offers_the_hounsfield_presets_after_the_file_window() -> None:
-    assert presets_for(_ct([0])) == [FILE_PRESET, *PRESETS]
-
-
-def test_other_modalities_offer_only_the_file_window() -> None:
-    assert presets_for(_image(np.zeros((1, 1), np.uint16), Modality="MR")) == [FILE_PRESET]
 
 
 def test_the_presets_are_the_usual_ct_windows() -> None:

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from cases.dicom import derivatives as pipeline
 from cases.dicom.derivatives import DERIVATIVE_SIDES, encode_webp, make_derivatives
 
 # Chunks that carry pixels (and the extended header, which only says what else follows).
@@ -107,3 +108,31 @@ def test_a_frame_that_is_not_8_bit_is_refused() -> None:
 def test_a_side_below_one_pixel_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         encode_webp(_gradient(4, 4), max_side=0)
+
+
+def test_only_the_sizes_asked_for_are_made() -> None:
+    derivatives = make_derivatives(_gradient(1500, 3000), sizes=("thumb", "display"))
+    assert {name: (width, height) for name, (_, width, height) in derivatives.items()} == {
+        "thumb": (320, 160),
+        "display": (1024, 512),
+    }
+
+
+def test_sizes_that_come_out_the_same_are_encoded_once(monkeypatch) -> None:
+    calls = []
+    real = pipeline.encode_webp
+    monkeypatch.setattr(
+        pipeline, "encode_webp", lambda frame, **kw: calls.append(kw) or real(frame, **kw)
+    )
+    made = make_derivatives(_gradient(200, 256))
+    assert len(calls) == 1
+    assert made["thumb"][0] is made["display"][0] is made["large"][0]
+
+
+def test_frames_are_encoded_with_the_import_settings_method_2_at_quality_85() -> None:
+    frame = _gradient(300, 200)
+    expected = io.BytesIO()
+    Image.fromarray(frame, mode="L").save(
+        expected, "WEBP", quality=85, method=2, exif=b"", xmp="", icc_profile=""
+    )
+    assert encode_webp(frame, max_side=320) == expected.getvalue()

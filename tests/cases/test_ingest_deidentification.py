@@ -1,8 +1,8 @@
 """End to end: after an import, no trace of the patient is left in media, database or logs.
 
 The input carries a marker in every identifying field, nested sequences, private tags and
-overlays included (built by tests/dicom/test_deidentify.py); the original UIDs and the birth
-date are identifying too. Each test then searches everything the atlas wrote.
+overlays included (built by tests/cases/dicom/test_deidentify.py); the original UIDs and the
+birth date are identifying too. Each test then searches everything the atlas wrote.
 """
 
 import io
@@ -17,8 +17,9 @@ from django.urls import reverse
 
 from cases.models import Image
 from tests.builders import make_case
-from tests.dicom.builders import make_us, to_bytes
-from tests.dicom.test_deidentify import MARKER, MARKER_UIDS, SLICE_UIDS, make_identified_ct
+from tests.cases.builders import study_form
+from tests.cases.dicom.builders import make_us, to_bytes
+from tests.cases.dicom.test_deidentify import MARKER, MARKER_UIDS, SLICE_UIDS, make_identified_ct
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +28,6 @@ TRACES += [uid.encode() for uid in SLICE_UIDS]
 # A leading zero makes this UID invalid, so pydicom warns on reading it, quoting it.
 INVALID_UID = "1.2.826.0.1.3680043.8.498.7300.0123"
 TRACES.append(INVALID_UID.encode())
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -84,27 +79,13 @@ def assert_no_trace_anywhere(media, caplog) -> None:
 
 
 def test_the_marker_is_gone_after_an_admin_upload(
-    client, media, debug_logs, django_capture_on_commit_callbacks
+    client, media_root, debug_logs, django_capture_on_commit_callbacks
 ):
     case = make_case(images=0, status="draft")
     study = case.studies.get()
     admin = get_user_model().objects.create_superuser("boss", "", "pw-for-tests")
     client.force_login(admin)
-    upload = [io.BytesIO(data) for _name, data in FILES]
-    for handle, (name, _data) in zip(upload, FILES, strict=True):
-        handle.name = name
-    data = {
-        "case": case.pk,
-        "order": study.order,
-        "modality": study.modality,
-        "description_en": "CT",
-        "description_es": "TC",
-        "images-TOTAL_FORMS": 0,
-        "images-INITIAL_FORMS": 0,
-        "images-MIN_NUM_FORMS": 0,
-        "images-MAX_NUM_FORMS": 1000,
-        "upload_images": upload,
-    }
+    data = study_form(study, FILES)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("admin:cases_study_change", args=[study.pk]), data)
 
@@ -112,11 +93,11 @@ def test_the_marker_is_gone_after_an_admin_upload(
     images = list(study.images.order_by("order"))
     assert [image.pixels for image in images] == [Image.Pixels.READY, Image.Pixels.HELD]
     client.get(response["Location"])  # the messages are read, as the author would
-    assert_no_trace_anywhere(media, debug_logs)
+    assert_no_trace_anywhere(media_root, debug_logs)
 
 
 def test_the_marker_is_gone_after_a_command_import_of_a_zip(
-    tmp_path, media, debug_logs, django_capture_on_commit_callbacks
+    tmp_path, media_root, debug_logs, django_capture_on_commit_callbacks
 ):
     case = make_case(images=0)
     archive = tmp_path / "export.zip"
@@ -128,4 +109,4 @@ def test_the_marker_is_gone_after_a_command_import_of_a_zip(
         call_command("import_images", case.slug, str(archive), stdout=io.StringIO())
 
     assert case.studies.get().images.count() == 2
-    assert_no_trace_anywhere(media, debug_logs)
+    assert_no_trace_anywhere(media_root, debug_logs)

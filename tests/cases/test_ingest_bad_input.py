@@ -13,15 +13,10 @@ from PIL import Image as PILImage
 from cases.ingest import MemoryUpload, images_ingest
 from cases.models import Image, SourceFile
 from tests.builders import make_case
-from tests.dicom.builders import make_ct, to_bytes
+from tests.cases.builders import study_form
+from tests.cases.dicom.builders import make_ct, to_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -92,7 +87,7 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("name", BAD_FILES)
 def test_the_service_rejects_a_bad_file_with_its_reason_and_stores_nothing(
-    name, study, media, django_capture_on_commit_callbacks
+    name, study, media_root, django_capture_on_commit_callbacks
 ):
     data, reason = BAD_FILES[name]
     with django_capture_on_commit_callbacks(execute=True):
@@ -101,7 +96,7 @@ def test_the_service_rejects_a_bad_file_with_its_reason_and_stores_nothing(
     assert [result.status for result in results] == ["rejected"]
     assert reason in results[0].reason
     assert Image.objects.count() == 0
-    assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))
+    assert not media_root.exists() or not any(path.is_file() for path in media_root.rglob("*"))
 
 
 def test_a_fuzzed_file_is_rejected_or_imported_but_never_crashes(study):
@@ -129,30 +124,10 @@ def test_too_many_files_are_refused_whole(study, settings):
     assert Image.objects.count() == 0
 
 
-def upload_data(study, files) -> dict:
-    uploads = []
-    for name, data in files:
-        handle = io.BytesIO(data)
-        handle.name = name
-        uploads.append(handle)
-    return {
-        "case": study.case_id,
-        "order": study.order,
-        "modality": study.modality,
-        "description_en": "CT",
-        "description_es": "TC",
-        "images-TOTAL_FORMS": 0,
-        "images-INITIAL_FORMS": 0,
-        "images-MIN_NUM_FORMS": 0,
-        "images-MAX_NUM_FORMS": 1000,
-        "upload_images": uploads,
-    }
-
-
-def test_the_admin_shows_a_form_error_for_each_rejected_file(admin_client, study, media):
+def test_the_admin_shows_a_form_error_for_each_rejected_file(admin_client, study, media_root):
     files = [("text.dcm", BAD_FILES["text.dcm"][0]), ("photo.png", BAD_FILES["photo.png"][0])]
     url = reverse("admin:cases_study_change", args=[study.pk])
-    response = admin_client.post(url, upload_data(study, files))
+    response = admin_client.post(url, study_form(study, files))
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["upload_images"]
@@ -161,7 +136,7 @@ def test_the_admin_shows_a_form_error_for_each_rejected_file(admin_client, study
         "photo.png: not a PNG or JPEG image (looks like Photoshop PSD)",
     ]
     assert (Image.objects.count(), SourceFile.objects.count()) == (0, 0)
-    assert not media.exists()
+    assert not media_root.exists()
 
 
 def test_the_admin_reports_rejected_files_next_to_imported_ones(
@@ -170,7 +145,7 @@ def test_the_admin_reports_rejected_files_next_to_imported_ones(
     files = [("good.dcm", to_bytes(make_ct())), ("text.dcm", BAD_FILES["text.dcm"][0])]
     url = reverse("admin:cases_study_change", args=[study.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, upload_data(study, files), follow=True)
+        response = admin_client.post(url, study_form(study, files), follow=True)
 
     texts = [str(message) for message in response.context["messages"]]
     assert "good.dcm: imported" in texts
@@ -197,7 +172,7 @@ def test_too_many_files_in_one_request_get_400_with_a_message(admin_client, stud
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
     files = [(f"{n}.dcm", b"x") for n in range(3)]
     url = reverse("admin:cases_study_change", args=[study.pk])
-    response = admin_client.post(url, upload_data(study, files))
+    response = admin_client.post(url, study_form(study, files))
 
     assert response.status_code == 400
     assert "too many files in one upload (limit 2)" in response.content.decode()

@@ -21,7 +21,7 @@ from pydicom.uid import (
 from cases.dicom import reading
 from cases.dicom.errors import RejectedFile
 from cases.dicom.reading import decode_frame, read_dicom, read_raster, sniff_kind
-from tests.dicom.builders import (
+from tests.cases.dicom.builders import (
     make_ct,
     make_mr,
     make_us,

@@ -7,14 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.builders import make_case
-from tests.dicom.builders import make_ct, to_bytes
+from tests.cases.dicom.builders import make_ct, to_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def run(*args, capture):
