@@ -10,16 +10,22 @@ import uuid
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 
 from cases.dicom.derivatives import DERIVATIVE_SIDES
 from cases.dicom.errors import RejectedFile
 
 from .ingest import rendition_ensure
 from .models import Image
+from .permissions import sees_unreleased_images
 
 # The only content types this view ever sends, by extension.
 CONTENT_TYPES = {"webp": "image/webp", "dcm": "application/dicom"}
 SANDBOX_CSP = "default-src 'none'; sandbox"
+# Published derivatives may be stored by browsers and shared caches, but never reused without
+# asking here first: a max-age would let a hospital proxy serve an unpublished case's images.
+PUBLIC_CACHE = "public, no-cache"
 
 
 def rendition(request: HttpRequest, key: uuid.UUID, frame: int, variant: str) -> FileResponse:
@@ -33,12 +39,24 @@ def rendition(request: HttpRequest, key: uuid.UUID, frame: int, variant: str) ->
         path = rendition_ensure(image, frame, size, preset or None)
     except RejectedFile:
         raise Http404("This frame cannot be rendered.") from None
-    public = image.is_ready and image.study.case.is_published
-    return _file_response(default_storage.open(path, "rb"), "webp", public=public)
+    if not (image.is_ready and image.study.case.is_published):
+        return _file_response(default_storage.open(path, "rb"), "webp")
+    # Public, but every reuse is checked here first: a case returned to draft answers 404 at
+    # once, even from a shared cache, and an unchanged image costs a 304 with no body.
+    modified = default_storage.get_modified_time(path)
+    etag = f'"{image.key.hex}-{frame}-{variant}-{int(modified.timestamp())}"'
+    not_modified = get_conditional_response(
+        request, etag=etag, last_modified=int(modified.timestamp())
+    )
+    response = not_modified or _file_response(default_storage.open(path, "rb"), "webp")
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified.timestamp())
+    response["Cache-Control"] = PUBLIC_CACHE
+    return response
 
 
 def source(request: HttpRequest, key: uuid.UUID, order: int) -> FileResponse:
-    if not (request.user.is_authenticated and request.user.is_staff):
+    if not sees_unreleased_images(request.user):
         raise Http404("No such file.")
     image = _get_image_or_404(request, key)
     source_file = get_object_or_404(image.sources, order=order)
@@ -54,11 +72,9 @@ def _get_image_or_404(request: HttpRequest, key: uuid.UUID) -> Image:
     return image
 
 
-def _file_response(handle, extension: str, *, public: bool = False) -> FileResponse:
+def _file_response(handle, extension: str) -> FileResponse:
     response = FileResponse(handle, content_type=CONTENT_TYPES[extension])
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_CSP
-    # Published derivatives never change under the same key; everything else must not linger
-    # in a shared cache once a case returns to draft.
-    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -10,6 +10,7 @@ from taggit.models import TaggedItemBase
 
 from atlas.lib.text import fold, lines
 from atlas.models import FoldedSearchQuerySet, SlugManager, Tag
+from cases.permissions import sees_drafts, sees_unreleased_images
 from diagnosis.models import Entity
 
 
@@ -18,8 +19,8 @@ class CaseQuerySet(FoldedSearchQuerySet):
         return self.filter(status=Case.Status.PUBLISHED)
 
     def visible_to(self, user) -> "CaseQuerySet":
-        """Staff see drafts too; everyone else sees published cases only."""
-        if user.is_authenticated and user.is_staff:
+        """Staff whom the admin lets view cases see drafts too; everyone else, published ones."""
+        if sees_drafts(user):
             return self
         return self.published()
 
@@ -304,8 +305,8 @@ class Image(models.Model):
         return [FILE_PRESET, *PRESETS] if self.modality == "CT" else [FILE_PRESET]
 
     def is_visible_to(self, user) -> bool:
-        """Readers see ready images of published cases; staff see every image."""
-        if user is not None and user.is_authenticated and user.is_staff:
+        """Readers see ready images of published cases; staff who may view images, every one."""
+        if sees_unreleased_images(user):
             return True
         return self.is_ready and self.study.case.is_published
 

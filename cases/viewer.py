@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Case, Image
+from .permissions import sees_unreleased_images
 
 ANNOTATION_TYPES = ("arrow", "circle", "label")
 MAX_ANNOTATIONS = 50
@@ -80,7 +81,7 @@ def viewer_state(params, image: Image) -> tuple[ViewerState, list[str]]:
 def image_for_viewer(user, *, slug: str, key) -> Image | None:
     """The image with its study and case, if this user may look at it (one query)."""
     qs = Image.objects.select_related("study__case").filter(key=key, study__case__slug=slug)
-    if not (user.is_authenticated and user.is_staff):
+    if not sees_unreleased_images(user):
         qs = qs.filter(pixels=Image.Pixels.READY, study__case__status=Case.Status.PUBLISHED)
     return qs.first()
 
@@ -88,7 +89,7 @@ def image_for_viewer(user, *, slug: str, key) -> Image | None:
 def case_panels(user, case: Case) -> list[Image]:
     """Every image of the case the user may see, in figure order, for the panel strip."""
     qs = Image.objects.filter(study__case=case).order_by("study__order", "study_id", "order")
-    if not (user.is_authenticated and user.is_staff):
+    if not sees_unreleased_images(user):
         qs = qs.filter(pixels=Image.Pixels.READY)
     return list(qs)
 

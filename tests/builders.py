@@ -3,6 +3,7 @@
 from itertools import count
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from atlas.models import Tag
@@ -81,6 +82,19 @@ def make_case(*, studies: int = 1, images: int = 1, **overrides) -> Case:
     return case
 
 
-def make_user(*, staff: bool = False, username: str | None = None):
+# What an author is given in the admin: every permission on the atlas's content.
+AUTHOR_PERMISSIONS = ("cases", "diagnosis", "wizard", "atlas")
+
+
+def make_user(*, staff: bool = False, username: str | None = None, apps: tuple[str, ...] = ()):
+    """A user; `apps` grants every permission of those apps, as an author group would."""
     name = username or f"user{next(_seq)}"
-    return get_user_model().objects.create_user(name, password="pw-for-tests", is_staff=staff)
+    user = get_user_model().objects.create_user(name, password="pw-for-tests", is_staff=staff)
+    if apps:
+        user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=apps))
+    return user
+
+
+def make_editor(**overrides):
+    """A staff author whom the admin lets see and change the atlas's content."""
+    return make_user(staff=True, apps=AUTHOR_PERMISSIONS, **overrides)

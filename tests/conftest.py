@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from tests.browser import CHROMIUM_ARGS, chromium_path
-from tests.builders import make_user
+from tests.builders import make_editor, make_user
 
 
 @pytest.fixture
@@ -15,7 +15,13 @@ def resident(db):
 
 @pytest.fixture
 def editor(db):
-    return make_user(username="editor", staff=True)
+    return make_editor(username="editor")
+
+
+@pytest.fixture
+def bare_staff(db):
+    """Staff status and nothing else: the admin lets them in and refuses them every object."""
+    return make_user(username="bare-staff", staff=True)
 
 
 @pytest.fixture(autouse=True)

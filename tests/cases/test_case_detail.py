@@ -67,6 +67,13 @@ def test_staff_can_preview_a_draft_with_a_banner(client, editor):
     assert "Draft: only staff can see this case." in response.content.decode()
 
 
+def test_staff_whom_the_admin_refuses_cases_cannot_preview_a_draft(client, bare_staff):
+    case = make_case(status=Case.Status.DRAFT)
+    client.force_login(bare_staff)
+    assert client.get(case.get_absolute_url()).status_code == 404
+    assert client.get("/en/admin/cases/case/").status_code == 403
+
+
 def test_unknown_case_slug_is_a_404(client):
     assert client.get("/en/cases/no-such-case/").status_code == 404
 

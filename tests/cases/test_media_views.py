@@ -7,7 +7,7 @@ import pytest
 from cases.dicom.render import FILE_PRESET, PRESETS
 from cases.ingest import MemoryUpload, images_ingest
 from cases.models import Image
-from tests.builders import make_case, make_user
+from tests.builders import make_case, make_editor, make_user
 from tests.cases.dicom.builders import make_ct, make_us, to_bytes
 
 pytestmark = pytest.mark.django_db
@@ -21,11 +21,14 @@ def imported(capture, *, status="published", ds=None) -> Image:
 
 
 def staff_only_get(client, url: str):
-    """Get `url` as anonymous, then as a resident (both not found), then as staff."""
+    """Get `url` as anonymous, as a resident and as staff with no permission (all not found),
+    then as an author whom the admin lets view images."""
     assert client.get(url).status_code == 404
     client.force_login(make_user(username="resident"))
     assert client.get(url).status_code == 404
-    client.force_login(make_user(staff=True))
+    client.force_login(make_user(username="bare-staff", staff=True))
+    assert client.get(url).status_code == 404
+    client.force_login(make_editor())
     response = client.get(url)
     assert response.status_code == 200
     return response
@@ -42,7 +45,31 @@ def test_anyone_gets_a_published_ready_derivative_with_safe_headers(
     assert response["Content-Type"] == "image/webp"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
-    assert response["Cache-Control"].startswith("public")
+
+
+def test_a_published_derivative_may_be_cached_but_is_checked_again_before_each_reuse(
+    client, django_capture_on_commit_callbacks
+):
+    image = imported(django_capture_on_commit_callbacks)
+    url = image.rendition_url("display")
+    first = client.get(url)
+
+    assert first["Cache-Control"] == "public, no-cache"
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again["Cache-Control"] == "public, no-cache" and again["ETag"] == first["ETag"]
+
+
+def test_a_cached_derivative_is_refused_once_its_case_returns_to_draft(
+    client, django_capture_on_commit_callbacks
+):
+    image = imported(django_capture_on_commit_callbacks)
+    url = image.rendition_url("display")
+    etag = client.get(url)["ETag"]
+    image.study.case.status = "draft"
+    image.study.case.save()
+
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 404
 
 
 def test_a_preset_and_the_large_size_are_rendered_on_first_request(
