@@ -75,7 +75,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "modeltranslation",
-    "django.contrib.admin",
+    "atlas.apps.AtlasAdminConfig",  # django.contrib.admin, with changelists that check filters
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
