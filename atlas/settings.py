@@ -5,6 +5,7 @@ SECRET_KEY or ALLOWED_HOSTS stops start-up instead of running insecurely.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -33,7 +34,18 @@ def database_from_url(url: str) -> dict:
     """Turn DATABASE_URL (postgres://user:pass@host:port/name or sqlite:///path) into a dict."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path) or ":memory:"}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": unquote(parsed.path) or ":memory:",
+            # Several authors save at once. WAL lets readers go on while one writes; a write
+            # transaction takes its lock at BEGIN (IMMEDIATE), so a read-then-save waits its
+            # turn, up to the timeout in seconds, instead of failing with "database is locked".
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            },
+        }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -63,7 +75,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "modeltranslation",
-    "django.contrib.admin",
+    "atlas.apps.AtlasAdminConfig",  # django.contrib.admin, with changelists that check filters
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -74,6 +86,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "atlas",
     "diagnosis",
     "cases",
@@ -91,6 +104,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cases.middleware.UploadLimitMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "atlas.urls"
@@ -174,6 +189,25 @@ TASKS = {
 
 LOGIN_URL = "admin:login"
 
+# Sign-in throttling (django-axes). Its backend comes first and refuses a locked-out sign-in
+# before any password is checked, on every view that calls authenticate(). Failures count per
+# username *and* address: counting by address alone would lock a whole hospital out behind its
+# one NAT address, by username alone would let anyone lock a named teacher out from anywhere.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "atlas.views.login_locked_out"
+# Behind reverse proxies, the client's address is the ATLAS_PROXY_COUNT-th from the right of
+# X-Forwarded-For; with the default 0 it is REMOTE_ADDR and the header, which anyone can
+# forge, is ignored.
+ATLAS_PROXY_COUNT = int(env("ATLAS_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "atlas.lib.network.axes_client_ip"
+
 # Security headers. The CSP forbids inline scripts and styles everywhere.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -198,6 +232,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    # One line per task state change is noise for `make run`; failures still show.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    # A line per task state change, or axes' start-up banner, is noise for `make run`;
+    # failures still show, sign-in failures and lockouts among them.
+    "loggers": {"django_tasks": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -30,6 +31,12 @@ def search(request: HttpRequest) -> HttpResponse:
     status = 400 if form.errors and "q" in request.GET else 200
     context = {"form": form, "cases": cases, "entities": entities, "searched": "q" in request.GET}
     return render(request, "atlas/search.html", context, status=status)
+
+
+def login_locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the page for a sign-in refused after too many failures."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "atlas/locked_out.html", {"minutes": minutes}, status=429)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

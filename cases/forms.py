@@ -1,8 +1,9 @@
 from django import forms
+from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
 from .models import Case, Image, Study
-from .viewer import clean_annotations
+from .viewer import MAX_ANNOTATION_DEPTH, clean_annotations, json_nesting
 from .widgets import AnnotationWidget
 
 
@@ -93,6 +94,21 @@ class StudyImagesForm(forms.ModelForm):
         return data
 
 
+class AnnotationsField(forms.JSONField):
+    """The annotations' JSON, refused unread when nested deeper than any schema allows."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and json_nesting(value) > MAX_ANNOTATION_DEPTH:
+            raise forms.ValidationError(_("The annotations are nested too deeply."), "too_deep")
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        # Redisplaying the refused text must not decode it either.
+        if isinstance(data, str) and json_nesting(data) > MAX_ANNOTATION_DEPTH:
+            return InvalidJSONInput(data)
+        return super().bound_data(data, initial)
+
+
 class ImageAdminForm(forms.ModelForm):
     """The image's admin form: annotations are drawn over the picture and checked here."""
 
@@ -101,6 +117,7 @@ class ImageAdminForm(forms.ModelForm):
         # The admin's own field list replaces this one; alone, the form edits annotations.
         fields = ["annotations"]
         widgets = {"annotations": AnnotationWidget()}
+        field_classes = {"annotations": AnnotationsField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ drawn here in source pixels, so the overlay's viewBox is the image's own size.
 """
 
 import math
+import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
@@ -19,6 +20,9 @@ from .permissions import sees_unreleased_images
 ANNOTATION_TYPES = ("arrow", "circle", "label")
 MAX_ANNOTATIONS = 50
 MAX_LABEL_LENGTH = 80
+# The schema nests two levels (a list of shapes); json.loads recurses once per level and
+# fails with RecursionError somewhere below a thousand, so depth is checked before decoding.
+MAX_ANNOTATION_DEPTH = 20
 
 PRESET_LABELS = {
     "file": gettext_lazy("Default"),
@@ -109,6 +113,19 @@ def _unit(value, name: str, index: int) -> float:
             % {"n": index, "name": name}
         )
     return float(value)
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_nesting(text: str) -> int:
+    """How deep JSON text nests arrays and objects, counted without decoding it."""
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def clean_annotations(value, *, frame_count: int | None = None) -> list[dict]:

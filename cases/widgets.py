@@ -4,6 +4,7 @@ import json
 
 from django import forms
 from django.forms import Script
+from django.forms.fields import InvalidJSONInput
 
 
 class AnnotationWidget(forms.Textarea):
@@ -32,6 +33,8 @@ class AnnotationWidget(forms.Textarea):
         # JSONField hands over a string already encoded; pretty-print it for hand edits.
         if value in (None, ""):
             return "[]"
+        if isinstance(value, InvalidJSONInput):
+            return value  # what the author typed, shown back as it was
         try:
             return json.dumps(json.loads(value), indent=1, ensure_ascii=False)
         except (TypeError, ValueError):
