@@ -28,11 +28,13 @@ MOVED = (
 def move_content_types(apps, schema_editor, source="diagnosis", target="wizard"):
     ContentType = apps.get_model("contenttypes", "ContentType")
     db = schema_editor.connection.alias
-    # A type already made for the target (by a run of post_migrate) is kept, not clashed with.
-    taken = ContentType.objects.using(db).filter(app_label=target, model__in=MOVED)
-    ContentType.objects.using(db).filter(app_label=source, model__in=MOVED).exclude(
-        model__in=taken.values("model")
-    ).update(app_label=target)
+    moving = ContentType.objects.using(db).filter(app_label=source, model__in=MOVED)
+    # A type post_migrate already made for the target (after a partial migrate) is new and
+    # empty; the old one carries the permissions given out and the admin history, so it wins.
+    ContentType.objects.using(db).filter(
+        app_label=target, model__in=moving.values("model")
+    ).delete()
+    moving.update(app_label=target)
 
 
 def move_content_types_back(apps, schema_editor):
