@@ -9,13 +9,14 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from modeltranslation.translator import translator
 
 from atlas.lib.i18n import spread
 from atlas.models import Tag
 from cases.models import Case, Image, Study
-from diagnosis.knowledge import KnowledgeBaseError
 from diagnosis.models import Entity, Mechanism
-from diagnosis.services import case_findings_load, knowledge_load
+from wizard.knowledge import KnowledgeBaseError
+from wizard.services import case_findings_load, knowledge_load
 
 
 class ContentError(Exception):
@@ -32,6 +33,11 @@ def _tr(data: dict, field: str, *, join_lines: bool = False) -> dict:
     return spread(field, value)
 
 
+def _translated(model, *, but: tuple[str, ...] = ()) -> list[str]:
+    """The model's translated fields, as its translation.py registers them."""
+    return [f for f in translator.get_options_for_model(model).fields if f not in but]
+
+
 def _lookup(model, slug: str, where: str):
     try:
         return model.objects.get(slug=slug)
@@ -46,7 +52,7 @@ def _load_glossary(data: dict) -> dict[str, int]:
         Tag.objects.update_or_create(slug=row["slug"], defaults=defaults)
     for row in data.get("mechanisms", []):
         defaults = {"order": row.get("order", 0)}
-        for field in ("name", "table_heading", "description"):
+        for field in _translated(Mechanism):
             defaults.update(_tr(row, field))
         Mechanism.objects.update_or_create(slug=row["slug"], defaults=defaults)
     entities = data.get("entities", [])
@@ -62,16 +68,8 @@ def _load_glossary(data: dict) -> dict[str, int]:
             ),
             **_tr(row, "synonyms", join_lines=True),
         }
-        for field in (
-            "name",
-            "label_note",
-            "definition",
-            "imaging_features",
-            "typical_sites",
-            "laboratory",
-            "clinical_note",
-            "flowchart_branch",
-        ):
+        # Synonyms are a list of lines, spread above.
+        for field in _translated(Entity, but=("synonyms",)):
             defaults.update(_tr(row, field))
         Entity.objects.update_or_create(slug=slug, defaults=defaults)
     for row in entities:

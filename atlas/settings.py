@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "atlas",
     "diagnosis",
     "cases",
+    # After diagnosis: its admin adds the wizard's inlines to the glossary's Entity admin.
+    "wizard",
 ]
 
 MIDDLEWARE = [

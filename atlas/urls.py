@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from diagnosis.urls import wizard_urlpatterns
-
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -13,15 +11,17 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("img/", include("cases.media_urls")),
-    path("api/ddx/", include("diagnosis.api_urls")),
+    path("api/ddx/", include("wizard.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("cases/", include("cases.urls")),
+    # The glossary's own pages first, so "classification/" is not taken for an entity's slug.
     path("glossary/", include("diagnosis.urls")),
-    path("wizard/", include((wizard_urlpatterns, "wizard"))),
+    path("glossary/<slug:slug>/", views.entity_detail, name="entity"),
+    path("wizard/", include("wizard.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -1,7 +1,9 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.selectors import case_cards
@@ -10,6 +12,8 @@ from diagnosis.models import Entity, Mechanism
 from .forms import SearchForm
 
 SEARCH_LIMIT = 50
+# An entity page shows this many cases; the case list, filtered, shows the rest.
+CASES_SHOWN = 12
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,6 +41,38 @@ def login_locked_out(request: HttpRequest, response=None, credentials=None) -> H
     """AXES_LOCKOUT_CALLABLE: the page for a sign-in refused after too many failures."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "atlas/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def _get_entity_or_404(slug: str) -> Entity:
+    entity = (
+        Entity.objects.select_related("mechanism", "parent", "table_column")
+        .prefetch_related(
+            Prefetch("children", queryset=Entity.objects.order_by("name")),
+            Prefetch("related", queryset=Entity.objects.order_by("name")),
+            "tags",
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if entity is None:
+        raise Http404(_("The glossary has no entry with this address."))
+    return entity
+
+
+def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A glossary entry with its cases: the one page that reads both the glossary and cases."""
+    entity = _get_entity_or_404(slug)
+    published = Case.objects.published()
+    own = published.filter(Q(diagnosis=entity) | Q(diagnosis__parent=entity))
+    in_differential = published.filter(differential=entity)
+    context = {
+        "entity": entity,
+        "cases": case_cards(own.select_related("diagnosis"))[:CASES_SHOWN],
+        "case_count": own.count(),
+        "differential_cases": case_cards(in_differential)[:CASES_SHOWN],
+        "cases_shown": CASES_SHOWN,
+    }
+    return render(request, "atlas/entity.html", context)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

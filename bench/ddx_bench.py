@@ -21,8 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from diagnosis.knowledge import MECHANISMS, KnowledgeBase  # noqa: E402
-from diagnosis.ranking import next_best_question, rank  # noqa: E402
+from wizard.knowledge import KnowledgeBase  # noqa: E402
+from wizard.ranking import next_best_question, rank  # noqa: E402
+
+# The demo glossary's mechanisms; the wizard takes them from the glossary, not from code.
+MECHANISMS = ("dystrophic", "metastatic", "iatrogenic", "idiopathic")
 
 
 def synthetic_kb(
@@ -80,6 +83,7 @@ def synthetic_kb(
     ]
     return KnowledgeBase.from_dict(
         {
+            "mechanisms": list(MECHANISMS),
             "groups": groups,
             "entities": [
                 {

@@ -41,15 +41,14 @@ def write_large_knowledge_base(kb, *, cases: int, seed: int) -> None:
     from django.utils import timezone
 
     from cases.models import Case
-    from diagnosis.models import (
+    from diagnosis.models import Entity, Mechanism
+    from wizard.models import (
         Contradiction,
-        Entity,
         EntityPrior,
         Finding,
         FindingWeight,
         FlowchartNode,
         KnowledgeVersion,
-        Mechanism,
         Question,
         QuestionGroup,
     )
@@ -192,8 +191,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from diagnosis.ranking import next_best_question, rank
-    from diagnosis.wizard import knowledge_cache_clear, knowledge_from_db, knowledge_snapshot
+    from wizard.ranking import next_best_question, rank
+    from wizard.snapshot import knowledge_cache_clear, knowledge_from_db, knowledge_snapshot
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", "--no-admin", stdout=open(os.devnull, "w"))

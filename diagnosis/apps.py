@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class DiagnosisConfig(AppConfig):
     name = "diagnosis"
-    verbose_name = _("Glossary and diagnosis")
+    verbose_name = _("Glossary")

@@ -1,15 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import (
-    Contradiction,
-    Entity,
-    Finding,
-    FindingWeight,
-    FlowchartNode,
-    Mechanism,
-    Question,
-    QuestionGroup,
-)
+from .models import Entity, Mechanism
 
 
 @register(Mechanism)
@@ -30,33 +21,3 @@ class EntityTranslation(TranslationOptions):
         "clinical_note",
         "flowchart_branch",
     )
-
-
-@register(QuestionGroup)
-class QuestionGroupTranslation(TranslationOptions):
-    fields = ("label",)
-
-
-@register(Question)
-class QuestionTranslation(TranslationOptions):
-    fields = ("text",)
-
-
-@register(Finding)
-class FindingTranslation(TranslationOptions):
-    fields = ("label",)
-
-
-@register(FlowchartNode)
-class FlowchartNodeTranslation(TranslationOptions):
-    fields = ("label", "note")
-
-
-@register(FindingWeight)
-class FindingWeightTranslation(TranslationOptions):
-    fields = ("why",)
-
-
-@register(Contradiction)
-class ContradictionTranslation(TranslationOptions):
-    fields = ("why",)

@@ -1,18 +1,11 @@
 from itertools import groupby
 
-from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from atlas.lib.text import fold
-from cases.models import Case
-from cases.selectors import case_cards
 
 from .models import Entity, Mechanism
-
-# An entity page shows this many cases; the case list, filtered, shows the rest.
-CASES_SHOWN = 12
 
 
 def glossary(request: HttpRequest) -> HttpResponse:
@@ -29,37 +22,6 @@ def glossary(request: HttpRequest) -> HttpResponse:
     ]
     context = {"by_mechanism": by_mechanism, "by_letter": by_letter, "count": len(entities)}
     return render(request, "diagnosis/glossary.html", context)
-
-
-def _get_entity_or_404(slug: str) -> Entity:
-    entity = (
-        Entity.objects.select_related("mechanism", "parent", "table_column")
-        .prefetch_related(
-            Prefetch("children", queryset=Entity.objects.order_by("name")),
-            Prefetch("related", queryset=Entity.objects.order_by("name")),
-            "tags",
-        )
-        .filter(slug=slug)
-        .first()
-    )
-    if entity is None:
-        raise Http404(_("The glossary has no entry with this address."))
-    return entity
-
-
-def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    entity = _get_entity_or_404(slug)
-    published = Case.objects.published()
-    own = published.filter(Q(diagnosis=entity) | Q(diagnosis__parent=entity))
-    in_differential = published.filter(differential=entity)
-    context = {
-        "entity": entity,
-        "cases": case_cards(own.select_related("diagnosis"))[:CASES_SHOWN],
-        "case_count": own.count(),
-        "differential_cases": case_cards(in_differential)[:CASES_SHOWN],
-        "cases_shown": CASES_SHOWN,
-    }
-    return render(request, "diagnosis/entity.html", context)
 
 
 def classification(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,113 @@
+"""The differential-diagnosis wizard in real Chromium: by keyboard alone, with live updates,
+accessible, and without sideways scrolling on a phone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def tab_to(page, predicate: str, limit: int = 80) -> None:
+    """Press Tab until ``predicate`` (JavaScript, about document.activeElement) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate}; }})()"):
+            return
+    pytest.fail(f"Tab never reached an element where {predicate}")
+
+
+def test_a_resident_answers_the_wizard_by_keyboard_alone(page, kb):
+    page.goto("/en/wizard/")
+    tab_to(page, "el.name === 'q-lab.urate'")
+    for _ in range(2):  # from "Don't know" down to "High"
+        page.keyboard.press("ArrowDown")
+    expect(page.locator("input[value='lab.urate.high']")).to_be_checked()
+    tab_to(page, "el.textContent.trim() === 'Next: History'")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/en/wizard/\?f=lab\.urate\.high&step=history$"))
+
+    tab_to(page, "el.value === 'hx.gout'")
+    page.keyboard.press("Space")
+    tab_to(page, "el.textContent.trim() === 'Next: Site'")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"f=lab\.urate\.high&f=hx\.gout&step=site$"))
+
+    tab_to(page, "el.textContent.trim() === 'Next: Differential'")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your answers")).to_be_visible()
+    expect(page.locator(".ddx-entry__name").first).to_have_text("Tophaceous gout")
+    expect(page.locator(".flow-node.path-end")).to_have_attribute("data-node", "metastatic")
+    assert axe_violations(page) == []
+
+    # Back to a step from the summary, still by keyboard: the answers are kept.
+    tab_to(page, "el.textContent.trim() === 'Change History'")
+    page.keyboard.press("Enter")
+    expect(page.locator("input[value='hx.gout']")).to_be_checked()
+
+
+def test_the_ranking_and_the_flowchart_follow_the_answers_without_reloading(page, kb):
+    page.goto("/en/wizard/?f=lab.calcium.normal&f=hx.gout&step=site")
+    expect(page.locator(".ddx-entry__name").first).to_have_text("Vascular calcification")
+    page.evaluate("window.sameDocument = true")
+
+    page.get_by_label("Joint").check()
+    expect(page.locator(".ddx-entry__name").first).to_have_text("Tophaceous gout")
+    expect(page.locator("#wizard-live")).to_contain_text("Leading: Tophaceous gout")
+    expect(page).to_have_url(
+        re.compile(r"f=lab\.calcium\.normal&f=hx\.gout&f=site\.articular&step=site$")
+    )
+    # The step links now carry the new answer too.
+    history = page.locator(".wizard-steps a[data-step='history']")
+    expect(history).to_have_attribute("href", re.compile(r"f=site\.articular"))
+    assert page.evaluate("window.sameDocument") is True
+
+    expect(page.locator(".flow-node.path-end")).to_have_attribute("data-node", "dystrophic")
+    page.get_by_label("Tendon").check()
+    expect(page.locator(".ddx-entry__name").first).to_have_text("Calcific tendinitis")
+    expect(page.locator(".flow-node.path-end")).to_have_attribute("data-node", "tendon")
+    assert page.evaluate("window.sameDocument") is True
+
+    # The most useful question, on another step, is one button away and keeps the answers.
+    page.get_by_role("button", name=re.compile(r"^Go to ")).click()
+    expect(page).to_have_url(re.compile(r"f=hx\.gout&f=site\.tendon&f=site\.articular&step="))
+
+
+def test_the_wizard_pages_have_no_serious_accessibility_violations(page, kb):
+    for url in ("/en/wizard/", "/es/wizard/?f=lab.calcium.normal&f=hx.ckd&step=history"):
+        page.goto(url)
+        assert axe_violations(page) == [], url
+
+
+def test_the_wizard_works_as_a_plain_form_without_javascript(chromium, live_server, kb):
+    context = chromium.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/en/wizard/")
+    page.get_by_label("High").first.check()
+    page.get_by_role("button", name="Next: History").click()
+    # The server tidies the submitted form into the short address.
+    expect(page).to_have_url(re.compile(r"/en/wizard/\?f=lab\.calcium\.high&step=history$"))
+    expect(page.locator(".flow-node.path-end")).to_have_attribute("data-node", "metastatic")
+    context.close()
+
+
+def test_the_wizard_fits_a_phone_and_its_flowchart_scrolls_in_its_own_box(
+    chromium, live_server, kb
+):
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto("/en/wizard/?f=lab.calcium.normal&f=site.tendon&step=results")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 360px"
+    box = page.locator(".flowchart")
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+    # Text in the chart keeps its size on a phone: it scrolls rather than shrinks.
+    label_height = page.locator(".flow-label").first.evaluate("el => el.getBBox().height")
+    assert label_height >= 14
+    assert errors == []
+    context.close()

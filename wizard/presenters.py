@@ -1,0 +1,240 @@
+"""What a ranking looks like to a reader: ``differential()`` describes one in one language.
+
+Everything a reader sees goes through gettext under the active language; the API activates the
+one its ``?lang=`` asks for (``translation.override``) before calling in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
+
+from .flowchart_svg import flowchart_svg
+from .knowledge import KnowledgeBase, Question, Text
+from .ranking import next_best_question, rank, tree_path
+from .selectors import entity_cases
+from .snapshot import Snapshot
+
+# The page shows this many entities; the API returns up to MAX_LIMIT on request.
+SHOWN = 10
+MAX_LIMIT = 500
+CASES_PER_ENTITY = 3
+# More distinct answers than this is not a wizard session; refuse rather than spend time on it.
+MAX_ANSWERS = 200
+
+SCORE_MEANING = gettext_lazy(
+    "Relative probability among the entities in this knowledge base, under an independence "
+    "assumption; not the probability of a diagnosis."
+)
+
+
+@dataclass
+class ReasonView:
+    code: str
+    label: str
+    lr: float
+    lr_text: str
+    raised: bool
+    why: str
+    why_lang: str
+
+
+@dataclass
+class EntryView:
+    rank: int
+    slug: str
+    name: str
+    mechanism: str
+    score: float
+    percent: str
+    bar: str
+    url: str
+    reasons: list[ReasonView]
+    cases: list = field(default_factory=list)
+    case_count: int = 0
+    cases_url: str = ""
+
+    @property
+    def raised_by(self) -> list[ReasonView]:
+        return [r for r in self.reasons if r.raised]
+
+    @property
+    def lowered_by(self) -> list[ReasonView]:
+        return [r for r in self.reasons if not r.raised]
+
+
+@dataclass
+class ConflictView:
+    codes: tuple[str, str]
+    labels: tuple[str, str]
+    why: str
+
+
+@dataclass
+class NextQuestionView:
+    id: str
+    text: str
+    group: str
+    group_label: str
+
+
+@dataclass
+class Differential:
+    entries: list[EntryView]
+    answers: list[tuple[str, str]]
+    ignored: list[str]
+    conflicts: list[ConflictView]
+    next_question: NextQuestionView | None
+    path: list[tuple[str, str]]
+    path_complete: bool
+    score_meaning: str
+    total: int
+    svg: str = ""
+
+
+def answer_label(kb: KnowledgeBase, code: str, lang: str) -> str:
+    """How an answer reads out of its question: "Serum calcium: High", or "Gout" in a checklist."""
+    finding = kb.findings[code]
+    question = kb.question_by_id[finding.question]
+    if not question.single:
+        return finding.label.get(lang)
+    text = question.text.get(lang)
+    joiner = " " if text.endswith("?") else ": "
+    return f"{text}{joiner}{finding.label.get(lang)}"
+
+
+def percent(score: float) -> str:
+    """The score as a percentage a reader can take in: "62 %", "0.4 %", "< 0.1 %"."""
+    value = score * 100
+    if value >= 99.5 and score < 1:
+        shown = "> 99"
+    elif value >= 10:
+        shown = number_format(value, 0)
+    elif value >= 0.1:
+        shown = number_format(value, 1)
+    else:
+        shown = f"< {number_format(0.1, 1)}"
+    return gettext("%(value)s%%") % {"value": shown}
+
+
+def _lr_text(lr: float) -> str:
+    return number_format(lr, 2 if lr < 0.1 else 1).rstrip("0").rstrip(".,")
+
+
+def _reason(snapshot: Snapshot, slug: str, code: str, lr: float, lang: str) -> ReasonView:
+    weight = snapshot.kb.weight(slug, code)
+    why, why_lang = (weight.why if weight else ""), "en"
+    if lang == "es" and (slug, code) in snapshot.why_es:
+        why, why_lang = snapshot.why_es[(slug, code)], "es"
+    return ReasonView(
+        code=code,
+        label=answer_label(snapshot.kb, code, lang),
+        lr=lr,
+        lr_text=_lr_text(lr),
+        raised=lr > 1,
+        why=why,
+        why_lang=why_lang,
+    )
+
+
+def _conflict(kb: KnowledgeBase, first: str, second: str, lang: str) -> ConflictView:
+    declared = kb.contradiction(first, second)
+    if declared and declared.why:
+        why = declared.why.get(lang)
+    elif kb.findings[first].question == kb.findings[second].question:
+        why = gettext("Both answer a question that takes one answer.")
+    else:
+        why = ""
+    return ConflictView(
+        codes=(first, second),
+        labels=(answer_label(kb, first, lang), answer_label(kb, second, lang)),
+        why=why,
+    )
+
+
+def split_answers(kb: KnowledgeBase, codes: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Known codes in wizard order, and unknown ones as given; each once."""
+    given = list(dict.fromkeys(c for c in codes if c))
+    known = set(kb.findings)
+    order = {code: i for i, code in enumerate(kb.findings)}
+    return sorted((c for c in given if c in known), key=order.__getitem__), [
+        c for c in given if c not in known
+    ]
+
+
+def question_view(kb: KnowledgeBase, qid: str | None, lang: str) -> NextQuestionView | None:
+    if qid is None:
+        return None
+    question: Question = kb.question_by_id[qid]
+    group = next(g for g in kb.groups if g.id == question.group)
+    return NextQuestionView(qid, question.text.get(lang), group.id, group.label.get(lang))
+
+
+def differential(
+    snapshot: Snapshot,
+    codes: Iterable[str],
+    lang: str,
+    *,
+    limit: int = SHOWN,
+    with_cases: bool = True,
+    with_svg: bool = True,
+) -> Differential:
+    """Rank the answers and describe the result in ``lang`` (one query, for the cases)."""
+    kb = snapshot.kb
+    known, ignored = split_answers(kb, codes)
+    ranking = rank(kb, known)
+    results = ranking.results[:limit]
+    entries = []
+    for position, result in enumerate(results, start=1):
+        slug = result.entity
+        mechanism = kb.entity_by_slug[slug].mechanism
+        entries.append(
+            EntryView(
+                rank=position,
+                slug=slug,
+                name=snapshot.names[slug].get(lang),
+                mechanism=snapshot.mechanism_names.get(mechanism, Text(mechanism, "")).get(lang),
+                score=result.score,
+                percent=percent(result.score),
+                bar=f"{max(result.score * 100, 0.5):.1f}",
+                url=reverse("entity", args=[slug]),
+                reasons=[_reason(snapshot, slug, r.code, r.lr, lang) for r in result.reasons],
+            )
+        )
+    if with_cases:
+        cases = entity_cases(
+            [snapshot.entity_pk[e.slug] for e in entries], per_entity=CASES_PER_ENTITY
+        )
+        case_list = reverse("cases:list")
+        for entry in entries:
+            entry.cases, entry.case_count = cases.get(snapshot.entity_pk[entry.slug], ([], 0))
+            entry.cases_url = f"{case_list}?entity={entry.slug}"
+    path = tree_path(kb.tree, known)
+    nodes = kb.nodes
+    result = Differential(
+        entries=entries,
+        answers=[(code, answer_label(kb, code, lang)) for code in known],
+        ignored=ignored,
+        conflicts=[_conflict(kb, a, b, lang) for a, b in ranking.conflicts],
+        next_question=question_view(kb, next_best_question(kb, known), lang),
+        path=[(node_id, nodes[node_id].label.get(lang)) for node_id in path],
+        path_complete=not nodes[path[-1]].children,
+        score_meaning=str(SCORE_MEANING),
+        total=len(ranking.results),
+    )
+    if with_svg:
+        names = {slug: text.get(lang) for slug, text in snapshot.names.items()}
+        printed = {code for node in nodes.values() for p in node.printed_profiles for code in p}
+        result.svg = flowchart_svg(
+            kb.tree,
+            path,
+            lang=lang,
+            names=names,
+            emphasis=[e.slug for e in entries[:3]],
+            finding_labels={code: answer_label(kb, code, lang) for code in printed},
+        )
+    return result
