@@ -87,4 +87,4 @@ clean:
 messages: install
 	$(BIN)/python -c 'from atlas.messages import MAKEMESSAGES_IGNORE as i; print(" ".join("--ignore=" + p for p in i))' \
 	  | xargs $(BIN)/python manage.py makemessages -l es --no-obsolete
-	$(BIN)/python manage.py compilemessages -l es
+	$(BIN)/python manage.py compilemessages -l es --ignore=.venv
