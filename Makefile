@@ -74,10 +74,12 @@ ci: install-test
 	$(MAKE) --no-print-directory check-deploy
 
 bench: install-test
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/page_timings.py
 	$(BIN)/python bench/ddx_bench.py
 	$(BIN)/python bench/wizard_bench.py
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/load_test.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -20,6 +20,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import numpy as np
 import pydicom
+from load_test import READER_PAGES
 from locust import HttpUser, between, events, task
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
@@ -30,17 +31,8 @@ WAIT_MIN = float(os.environ.get("LOAD_WAIT_MIN", "1"))
 WAIT_MAX = float(os.environ.get("LOAD_WAIT_MAX", "5"))
 
 
-READER_NAMES = {
-    "home",
-    "case list",
-    "case list, filtered",
-    "case page",
-    "case page, revealed",
-    "glossary",
-    "entity page",
-    "wizard step",
-    "search",
-}
+# locust puts this file's folder on sys.path, so the runner's list of page kinds is shared.
+READER_NAMES = set(READER_PAGES)
 _reader_times: list[float] = []
 
 

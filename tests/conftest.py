@@ -19,6 +19,11 @@ def editor(db):
 
 
 @pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("boss", "", "pw-for-tests")
+
+
+@pytest.fixture
 def bare_staff(db):
     """Staff status and nothing else: the admin lets them in and refuses them every object."""
     return make_user(username="bare-staff", staff=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from atlas.lib.i18n import spread
 from cases.models import Case
 from diagnosis.models import Entity, Mechanism
 
@@ -27,13 +28,6 @@ from .models import (
     QuestionGroup,
 )
 from .snapshot import knowledge_from_db
-
-
-def _texts(field: str, value: Any) -> dict[str, str]:
-    """{"en", "es"} (or a bare string, taken as English) as field_en / field_es values."""
-    if isinstance(value, Mapping):
-        return {f"{field}_en": value.get("en") or "", f"{field}_es": value.get("es") or ""}
-    return {f"{field}_en": str(value or ""), f"{field}_es": ""}
 
 
 @transaction.atomic
@@ -62,7 +56,7 @@ def knowledge_load(*, data: Mapping[str, Any]) -> dict[str, int]:
     findings: dict[str, Finding] = {}
     for g_order, g in enumerate(data.get("groups") or []):
         group, _ = QuestionGroup.objects.update_or_create(
-            key=g["id"], defaults={"order": g_order, **_texts("label", g["label"])}
+            key=g["id"], defaults={"order": g_order, **spread("label", g["label"])}
         )
         for q_order, q in enumerate(g.get("questions") or []):
             question, _ = Question.objects.update_or_create(
@@ -71,7 +65,7 @@ def knowledge_load(*, data: Mapping[str, Any]) -> dict[str, int]:
                     "group": group,
                     "kind": q["kind"],
                     "order": q_order,
-                    **_texts("text", q["text"]),
+                    **spread("text", q["text"]),
                 },
             )
             answers = q.get("answers") or []
@@ -85,7 +79,7 @@ def knowledge_load(*, data: Mapping[str, Any]) -> dict[str, int]:
                         "question": question,
                         "base": base,
                         "order": a_order,
-                        **_texts("label", a["label"]),
+                        **spread("label", a["label"]),
                     },
                 )
 
@@ -99,8 +93,8 @@ def knowledge_load(*, data: Mapping[str, Any]) -> dict[str, int]:
                 "order": order,
                 "mechanism": mechanisms.get(raw.get("mechanism") or ""),
                 "printed_profiles": [list(p) for p in raw.get("printed_profiles") or []],
-                **_texts("label", raw["label"]),
-                **_texts("note", raw.get("note") or {"en": "", "es": ""}),
+                **spread("label", raw["label"]),
+                **spread("note", raw.get("note")),
             },
         )
         node.select.set([findings[code] for code in raw.get("select") or []])
@@ -134,7 +128,7 @@ def knowledge_load(*, data: Mapping[str, Any]) -> dict[str, int]:
         )
     for w in flat:
         entity, finding = entities[w["entity"]], findings[w["finding"]]
-        values = {"lr": w["lr"], **_texts("why", w.get("why"))}
+        values = {"lr": w["lr"], **spread("why", w.get("why"))}
         row = weights.get((entity.pk, finding.pk))
         keep.add((entity.pk, finding.pk))
         if row is None:
@@ -155,7 +149,7 @@ def knowledge_load(*, data: Mapping[str, Any]) -> dict[str, int]:
             or Contradiction.objects.filter(first=second, second=first).first()
             or Contradiction(first=first, second=second)
         )
-        for key, value in _texts("why", c.get("why") or {"en": "", "es": ""}).items():
+        for key, value in spread("why", c.get("why")).items():
             setattr(row, key, value)
         row.save()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
+from atlas.lib.i18n import columns, gather
 from diagnosis.models import Mechanism
 
 from .knowledge import KnowledgeBase, KnowledgeBaseError, Text
@@ -45,27 +46,25 @@ class Snapshot:
     problems: tuple[str, ...] = ()
 
 
-def _text(row: dict, name: str) -> dict:
-    return {"en": row[f"{name}_en"] or "", "es": row[f"{name}_es"] or ""}
-
-
 def _optional_text(row: dict, name: str) -> dict | None:
-    text = _text(row, name)
-    return text if text["en"] or text["es"] else None
+    text = gather(row, name)
+    return text if any(text.values()) else None
 
 
 def knowledge_from_db(token: str | None = None) -> Snapshot:
     """Build and validate the knowledge base from the database, in ten queries."""
     problems: list[str] = []
-    groups = list(QuestionGroup.objects.order_by("order", "key").values("pk", "key", *_tr("label")))
+    groups = list(
+        QuestionGroup.objects.order_by("order", "key").values("pk", "key", *columns("label"))
+    )
     questions = list(
         QuestionRow.objects.order_by("order", "key").values(
-            "pk", "group_id", "key", "kind", *_tr("text")
+            "pk", "group_id", "key", "kind", *columns("text")
         )
     )
     findings = list(
         Finding.objects.order_by("order", "code").values(
-            "pk", "question_id", "code", "base", *_tr("label")
+            "pk", "question_id", "code", "base", *columns("label")
         )
     )
     answers_of: dict[int, list[dict]] = {}
@@ -73,7 +72,7 @@ def knowledge_from_db(token: str | None = None) -> Snapshot:
     for row in findings:
         code_of[row["pk"]] = row["code"]
         answers_of.setdefault(row["question_id"], []).append(
-            {"code": row["code"], "label": _text(row, "label"), "base": row["base"]}
+            {"code": row["code"], "label": gather(row, "label"), "base": row["base"]}
         )
     questions_of: dict[int, list[dict]] = {}
     for row in questions:
@@ -81,7 +80,7 @@ def knowledge_from_db(token: str | None = None) -> Snapshot:
             {
                 "id": row["key"],
                 "kind": row["kind"],
-                "text": _text(row, "text"),
+                "text": gather(row, "text"),
                 "answers": answers_of.get(row["pk"], []),
             }
         )
@@ -116,12 +115,16 @@ def knowledge_from_db(token: str | None = None) -> Snapshot:
     ]
     tree = _tree(problems, code_of)
     # The glossary's mechanisms are the ones the knowledge base may name.
-    mechanisms = list(Mechanism.objects.values("slug", *_tr("name")))
+    mechanisms = list(Mechanism.objects.values("slug", *columns("name")))
 
     data = {
         "mechanisms": [m["slug"] for m in mechanisms],
         "groups": [
-            {"id": g["key"], "label": _text(g, "label"), "questions": questions_of.get(g["pk"], [])}
+            {
+                "id": g["key"],
+                "label": gather(g, "label"),
+                "questions": questions_of.get(g["pk"], []),
+            }
             for g in groups
         ],
         "entities": [
@@ -158,10 +161,6 @@ def knowledge_from_db(token: str | None = None) -> Snapshot:
     )
 
 
-def _tr(name: str) -> tuple[str, str]:
-    return (f"{name}_en", f"{name}_es")
-
-
 def _tree(problems: list[str], code_of: dict[int, str]) -> dict:
     """The flowchart as the nested dict ``KnowledgeBase.from_dict`` reads (three queries)."""
     nodes = list(
@@ -171,8 +170,8 @@ def _tree(problems: list[str], code_of: dict[int, str]) -> dict:
             "parent_id",
             "mechanism__slug",
             "printed_profiles",
-            *_tr("label"),
-            *_tr("note"),
+            *columns("label"),
+            *columns("note"),
         )
     )
     select: dict[int, list[str]] = {}
@@ -200,7 +199,7 @@ def _tree(problems: list[str], code_of: dict[int, str]) -> dict:
         reached.add(node["pk"])
         return {
             "id": node["key"],
-            "label": _text(node, "label"),
+            "label": gather(node, "label"),
             "note": _optional_text(node, "note"),
             "mechanism": node["mechanism__slug"],
             "select": sorted(select.get(node["pk"], []), key=lambda c: order.get(c, -1)),

@@ -35,3 +35,13 @@ def spread(field: str, value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
         value = {codes[0]: value}
     return {field_for(field, lang): str(value.get(lang) or "") for lang in codes}
+
+
+def columns(field: str) -> list[str]:
+    """Every language's column of `field`, for values(): ["name_en", "name_es"]."""
+    return [field_for(field, lang) for lang in language_codes()]
+
+
+def gather(row: Mapping[str, Any], field: str) -> dict[str, str]:
+    """The inverse of spread: {"en": row["field_en"], "es": row["field_es"]}."""
+    return {lang: row[field_for(field, lang)] or "" for lang in language_codes()}

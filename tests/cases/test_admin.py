@@ -6,11 +6,6 @@ from tests.builders import make_case, make_entity
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("boss", "", "pw-for-tests")
-
-
 def test_publish_action_makes_a_draft_visible_to_readers(client, superuser):
     case = make_case(status=Case.Status.DRAFT)
     assert client.get(case.get_absolute_url()).status_code == 404

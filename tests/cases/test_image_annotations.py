@@ -5,21 +5,12 @@ from django.contrib.auth import get_user_model
 
 from cases.forms import ImageAdminForm
 from cases.models import Image
-from tests.builders import make_case
 
 pytestmark = pytest.mark.django_db
 
 
 def form_for(image: Image, annotations: str) -> ImageAdminForm:
     return ImageAdminForm({"annotations": annotations}, instance=image)
-
-
-@pytest.fixture
-def image():
-    image = Image.objects.get(study__case=make_case())
-    image.pixels, image.frame_count, image.width, image.height = "ready", 3, 400, 300
-    image.save()
-    return image
 
 
 def test_drawn_shapes_are_saved_as_image_coordinates(image):

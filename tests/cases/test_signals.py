@@ -49,7 +49,8 @@ def test_the_receiver_is_connected_even_when_the_admin_is_never_imported(tmp_pat
     settings_module.write_text(
         "from atlas.settings import *  # noqa: F403\n"
         "INSTALLED_APPS = [\n"
-        '    "django.contrib.admin.apps.SimpleAdminConfig" if app == "django.contrib.admin"\n'
+        '    "django.contrib.admin.apps.SimpleAdminConfig"\n'
+        '    if app in ("django.contrib.admin", "atlas.apps.AtlasAdminConfig")\n'
         "    else app for app in INSTALLED_APPS  # noqa: F405\n"
         "]\n"
     )

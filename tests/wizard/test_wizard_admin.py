@@ -13,11 +13,6 @@ from wizard.models import Finding, FindingWeight, Question
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("boss", "", "pw-for-tests")
-
-
 class _Form(HTMLParser):
     """The values a browser would submit from the admin's change form, as it stands."""
 

@@ -5,19 +5,10 @@ from django.contrib.auth import get_user_model
 
 from cases.models import Image
 from cases.viewer import json_nesting
-from tests.builders import make_case
 
 pytestmark = pytest.mark.django_db
 
 DEEP = "[" * 5000 + "]" * 5000
-
-
-@pytest.fixture
-def image():
-    image = Image.objects.get(study__case=make_case())
-    image.pixels, image.frame_count, image.width, image.height = "ready", 3, 400, 300
-    image.save()
-    return image
 
 
 def change_form(image: Image, annotations: str) -> dict:
