@@ -93,25 +93,11 @@ def kill_after_commit() -> None:
 
 
 def slices(*, held: bool) -> list:
-    from pydicom.uid import generate_uid
-
     from cases.ingest import MemoryUpload
-    from tests.cases.dicom.builders import make_ct, to_bytes
+    from tests.cases.dicom.builders import ct_series, to_bytes
 
-    series, kind = generate_uid(), ["DERIVED", "SECONDARY"] if held else None
-    files = []
-    for number in range(5):
-        ds = make_ct(
-            rows=32,
-            columns=32,
-            SeriesInstanceUID=series,
-            InstanceNumber=str(number + 1),
-            ImagePositionPatient=["0", "0", str(number * 5)],
-        )
-        if kind:
-            ds.ImageType = kind
-        files.append(MemoryUpload(f"{number}.dcm", to_bytes(ds)))
-    return files
+    kind = {"ImageType": ["DERIVED", "SECONDARY"]} if held else {}
+    return [MemoryUpload(f"{n}.dcm", to_bytes(ds)) for n, ds in enumerate(ct_series(5, **kind))]
 
 
 def command(name: str, *args: str) -> dict:
