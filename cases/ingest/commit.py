@@ -2,13 +2,14 @@
 
 If the transaction fails, the files it wrote are deleted again; once it has committed, the
 files of replaced pixels are deleted and the new images' rendering is queued as a task, so a
-stack of hundreds of slices does not hold the request.
+stack of hundreds of slices does not hold the request. A process killed inside the
+transaction cannot clean up: its complete files (every write is atomic) stay behind with no
+row, as orphans that `manage.py reconcile_media --fix` deletes.
 """
 
 import uuid
 from collections.abc import Callable, Iterable
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
@@ -22,7 +23,7 @@ from cases.models import Image, SourceFile, Study
 from cases.tasks import render_images
 
 from .prepare import IngestPlan, Part, ingest_prepare
-from .storage import file_write, media_paths, source_path
+from .storage import file_write, files_delete, media_paths, source_path
 from .uploads import IMPORTED, REJECTED, FileResult, Upload
 
 
@@ -85,14 +86,15 @@ def ingest_commit(*, plan: IngestPlan, study: Study, image: Image | None = None)
                     )
                     part.result.image_ids.append(target.pk)
                 images.append(target)
-            ids = [img.pk for img in images]
-            transaction.on_commit(lambda: _after_commit(ids, replaced))
     except BaseException:
-        for path in saved:
-            default_storage.delete(path)
+        files_delete(saved)
         for part in (part for group in plan.groups for part in group):
             part.result.image_ids.clear()
         raise
+    # After the block, so that a failing callback cannot reach the clean-up above and delete
+    # the files the committed rows point to (as in `image_release`).
+    ids = [img.pk for img in images]
+    transaction.on_commit(lambda: replaced_delete_and_render(ids, replaced))
     for img in images:
         img.refresh_from_db()
     return images
@@ -134,8 +136,8 @@ def _fill(image: Image, group: list[Part]) -> None:
     image.pixels_reason = reasons[0][:300] if reasons else ""
 
 
-def _after_commit(image_ids: list[int], replaced: list[str]) -> None:
-    for path in replaced:
-        default_storage.delete(path)
+def replaced_delete_and_render(image_ids: list[int], replaced: list[str]) -> None:
+    """After a commit: delete the files the rows no longer point to, then queue the render."""
+    files_delete(replaced)
     if image_ids:
         render_images.enqueue(image_ids)

@@ -2,14 +2,14 @@
 
 The eager sizes are rendered as a task after the commit (`images_render`), which leaves the
 image ready, held or failed; every other size and every window preset is rendered on its
-first request (`rendition_ensure`) and kept.
+first request (`rendition_ensure`) and kept. Every derivative is written in one step
+(`file_write`): a render killed midway leaves no truncated WebP for `/img/` to serve.
 """
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from cases.dicom import render
@@ -51,10 +51,9 @@ def rendition_ensure(image: Image, frame: int, size: str, preset: str | None) ->
     source, index = frames[frame]
     pixels = render.render_frame(stored_dataset(source), index, preset=preset)
     data = encode_webp(pixels, max_side=DERIVATIVE_SIDES[size])
-    name = default_storage.save(path, ContentFile(data))
-    if name != path:  # another request rendered it meanwhile; keep theirs
-        default_storage.delete(name)
-    return path
+    # Written in one step, since the check above serves whatever stands at `path` for ever;
+    # two requests rendering it at once write the same bytes, and the last one wins.
+    return file_write(path, data)
 
 
 def _finish(image: Image, futures: list) -> None:

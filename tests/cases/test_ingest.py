@@ -20,7 +20,7 @@ from cases.ingest import (
 )
 from cases.models import Image
 from tests.builders import make_case
-from tests.cases.dicom.builders import make_ct, make_mr, make_us, to_bytes
+from tests.cases.dicom.builders import ct_series, make_ct, make_mr, make_us, to_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -33,23 +33,6 @@ def study():
 def ingest(study, files, capture):
     with capture(execute=True):
         return images_ingest(study=study, files=[MemoryUpload(n, d) for n, d in files])
-
-
-def ct_series(count: int, **overrides):
-    series = pydicom.uid.generate_uid()
-    slices = []
-    for number in range(count):
-        ds = make_ct(
-            rows=32,
-            columns=32,
-            SeriesInstanceUID=series,
-            InstanceNumber=str(number + 1),
-            ImagePositionPatient=["0", "0", str(number * 5)],
-            **overrides,
-        )
-        ds.PixelData = (np.full((32, 32), number * 100, dtype=np.int16)).tobytes()
-        slices.append(ds)
-    return slices
 
 
 def stored_dataset(image: Image, order: int = 0) -> pydicom.Dataset:

@@ -67,6 +67,24 @@ def make_us(*, rows: int = 16, columns: int = 16, frames: int = 1, **overrides: 
     return _apply(ds, overrides)
 
 
+def ct_series(count: int, **overrides: Any) -> list[Dataset]:
+    """`count` 32x32 slices of one series, 5 mm apart, each slice a uniform value of its own."""
+    series = generate_uid()
+    slices = []
+    for number in range(count):
+        ds = make_ct(
+            rows=32,
+            columns=32,
+            SeriesInstanceUID=series,
+            InstanceNumber=str(number + 1),
+            ImagePositionPatient=["0", "0", str(number * 5)],
+            **overrides,
+        )
+        ds.PixelData = (np.full((32, 32), number * 100, dtype=np.int16)).tobytes()
+        slices.append(ds)
+    return slices
+
+
 def to_bytes(ds: Dataset, *, preamble: bool = True) -> bytes:
     """Write `ds` as a Part 10 file, or as a bare data set when `preamble` is False."""
     buffer = io.BytesIO()
