@@ -144,12 +144,17 @@ def test_the_admin_reports_rejected_files_next_to_imported_ones(
 ):
     files = [("good.dcm", to_bytes(make_ct())), ("text.dcm", BAD_FILES["text.dcm"][0])]
     url = reverse("admin:cases_study_change", args=[study.pk])
+    # The import runs as a task once the save has committed; its results show on the next page.
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, study_form(study, files), follow=True)
+        response = admin_client.post(url, study_form(study, files))
+    assert response.status_code == 302
+    page = admin_client.get(url)
 
-    texts = [str(message) for message in response.context["messages"]]
-    assert "good.dcm: imported" in texts
-    assert "text.dcm: rejected, not a DICOM file" in texts
+    texts = [str(message) for message in page.context["messages"]]
+    assert "text.dcm: rejected, not a DICOM file" in texts, "refused at once, from its bytes"
+    results = [(r["path"], r["status"]) for r in page.context["upload_batches"][0].results]
+    assert results == [("text.dcm", "rejected"), ("good.dcm", "imported")]
+    assert "good.dcm: imported" in page.content.decode()
     assert study.images.count() == 1
 
 
