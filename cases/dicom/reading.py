@@ -42,6 +42,9 @@ _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _UNDEFINED_LENGTH = 0xFFFFFFFF
 _ITEM_TAG_LE = b"\xfe\xff\x00\xe0"
 
+# Pixel data may hold ATLAS_MAX_PIXELS values of this many bytes (16-bit): the bound that
+# keeps one file's ingest under the figure the README states.
+_BYTES_PER_VALUE = 2
 # How much of a file is read to classify it and to find its file meta group.
 _HEAD_BYTES = 64 * 1024
 # Room for everything that is not pixels when bounding a deflated data set's inflated size.
@@ -180,7 +183,7 @@ def read_raster(data: bytes | BinaryIO, *, max_pixels: int = 64_000_000) -> Imag
         # stricter and does not depend on the process-wide Image.MAX_IMAGE_PIXELS.
         stream.seek(0)
         with Image.open(stream, formats=formats) as probe:
-            _check_raster_size(probe.size, max_pixels)
+            _check_raster_size(probe.size, len(probe.getbands()), max_pixels)
             probe.verify()
         # verify() leaves the image unusable, so decode from a fresh handle.
         stream.seek(0)
@@ -195,13 +198,16 @@ def read_raster(data: bytes | BinaryIO, *, max_pixels: int = 64_000_000) -> Imag
     return image
 
 
-def _check_raster_size(size: tuple[int, int], max_pixels: int) -> None:
+def _check_raster_size(size: tuple[int, int], bands: int, max_pixels: int) -> None:
+    """Like a DICOM file's, the limit counts values: a colour pixel is three of them."""
     width, height = size
     if width <= 0 or height <= 0:
         raise RejectedFile(f"invalid image header: size is {width}x{height}")
-    if width * height > max_pixels:
+    if width * height * bands > max_pixels:
+        shape = f"{width}x{height}" if bands == 1 else f"{width}x{height}x{bands}"
+        unit = "pixels" if bands == 1 else "values"
         raise RejectedFile(
-            f"image too large: {width}x{height} = {width * height:,} pixels (limit {max_pixels:,})"
+            f"image too large: {shape} = {width * height * bands:,} {unit} (limit {max_pixels:,})"
         )
 
 
@@ -335,6 +341,13 @@ def _check_image(ds: Dataset, *, max_pixels: int, max_frames: int) -> None:
         raise RejectedFile(
             f"image too large: {columns}x{rows}, {frames} frame(s) of {samples} sample(s) "
             f"= {total:,} values (limit {max_pixels:,})"
+        )
+    # Memory follows bytes, not values: wide samples (32 or 64 bits) get fewer of them.
+    stored = total * max(bits_allocated, 8) // 8
+    if stored > max_pixels * _BYTES_PER_VALUE:
+        raise RejectedFile(
+            f"image too large: {stored // 2**20} MB of pixel data "
+            f"(limit {max_pixels * _BYTES_PER_VALUE // 2**20} MB)"
         )
     photometric = ds.get("PhotometricInterpretation")
     if not isinstance(photometric, str) or not photometric:

@@ -68,3 +68,17 @@ def test_a_converted_picture_does_not_keep_its_original(mode):
 
     with pytest.raises(ValueError):
         picture.load()  # closed: its decoded pixels are gone
+
+
+def test_wide_dicom_samples_count_against_the_memory_budget():
+    from cases.dicom.errors import RejectedFile
+    from tests.cases.dicom.builders import make_ct, to_bytes
+
+    ds = make_ct(rows=64, columns=64)
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit = 32, 32, 31
+    ds.PixelData = bytes(64 * 64 * 4)
+    data = to_bytes(ds)
+
+    reading.read_dicom(data, max_pixels=64 * 64 * 2)
+    with pytest.raises(RejectedFile, match=r"^image too large: 0 MB of pixel data"):
+        reading.read_dicom(data, max_pixels=64 * 64)
