@@ -7,28 +7,15 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from PIL import Image as PILImage
 
 from cases.dicom import reading
 from cases.models import Image, SourceFile
-from tests.builders import make_case
 from tests.cases.builders import study_form
 from tests.cases.dicom.builders import make_ct, to_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def study():
-    return make_case(images=0).studies.get()
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(get_user_model().objects.create_superuser("boss", "", "pw-for-tests"))
-    return client
 
 
 def change_url(study) -> str:
