@@ -171,8 +171,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 500
 
-# Image ingest limits (cases/ingest.py). A request over ATLAS_MAX_UPLOAD_MB is answered 413
-# from its Content-Length, before the body is read.
+# Image ingest limits (cases/ingest/). A request over ATLAS_MAX_UPLOAD_MB is answered 413
+# from its Content-Length, before the body is read. The admin's request only checks and
+# stages an upload under MEDIA_ROOT/uploads/; decoding runs in the ingest_batch task.
+# Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to anonymous temporary files, so a
+# killed worker leaves no named `*.upload` file behind.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "cases.ingest.uploads.AnonymousFileUploadHandler",
+]
 ATLAS_MAX_UPLOAD_MB = int(env("ATLAS_MAX_UPLOAD_MB", "1024"))
 ATLAS_MAX_FILES = int(env("ATLAS_MAX_FILES", "500"))
 ATLAS_MAX_FILE_BYTES = int(env("ATLAS_MAX_FILE_MB", "512")) * 1024 * 1024

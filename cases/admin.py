@@ -8,9 +8,12 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from .admin_views import image_review
 from .forms import ImageAdminForm, StudyImagesForm
-from .ingest import IMPORTED, REJECTED, ingest_commit
-from .models import Case, Image, Study
+from .ingest import REJECTED, upload_batch_create
+from .models import Case, Image, Study, UploadBatch
 from .services import case_publish, case_unpublish
+
+# How many of a study's uploads its change page lists.
+UPLOADS_SHOWN = 10
 
 
 class StudyInline(TranslationStackedInline):
@@ -109,18 +112,39 @@ class StudyAdmin(TranslationAdmin):
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        if form.ingest_plan is None:
+        if not form.upload_pending:
             return
-        ingest_commit(plan=form.ingest_plan, study=form.instance)
-        for result in form.ingest_plan.results:
-            if result.status == IMPORTED:
-                self.message_user(request, _("%s: imported") % result.path, messages.SUCCESS)
-            elif result.status == REJECTED:
+        batch = upload_batch_create(
+            study=form.instance,
+            files=form.upload_pending,
+            decided=form.upload_decided,
+            by=request.user,
+        )
+        for result in form.upload_decided:
+            if result.status == REJECTED:
                 text = _("%(path)s: rejected, %(reason)s") % {
                     "path": result.path,
                     "reason": result.reason,
                 }
                 self.message_user(request, text, messages.ERROR)
+        count = len(batch.files)
+        text = ngettext(
+            "%d file received: it is being imported; its result is shown under Uploads.",
+            "%d files received: they are being imported; their results are shown under Uploads.",
+            count,
+        )
+        self.message_user(request, text % count, messages.INFO)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "upload_batches": _upload_batches(object_id)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def _upload_batches(study_id) -> list[UploadBatch]:
+    """The study's latest uploads, newest first, for its change page."""
+    return list(
+        UploadBatch.objects.filter(study_id=study_id).select_related("created_by")[:UPLOADS_SHOWN]
+    )
 
 
 @admin.register(Image)

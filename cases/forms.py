@@ -57,7 +57,11 @@ class MultipleFileField(forms.FileField):
 
 
 class StudyImagesForm(forms.ModelForm):
-    """The study's admin form, with a field that imports images through cases.ingest."""
+    """The study's admin form, with a field that imports images through cases.ingest.
+
+    Only checks that need no decoding run here (sizes, counts, leading bytes, a ZIP's
+    directory); the files that pass are staged on save and imported by a task.
+    """
 
     upload_images = MultipleFileField(
         required=False,
@@ -74,23 +78,26 @@ class StudyImagesForm(forms.ModelForm):
         model = Study
         fields = ("case", "order", "modality", "description", "time_point", "findings")
 
-    ingest_plan = None
+    # Set by clean(): the uploads to stage, and the results decided already.
+    upload_pending: list = []
+    upload_decided: list = []
 
     def clean(self) -> dict:
         data = super().clean()
         files = data.get("upload_images") or []
         case = data.get("case") or getattr(self.instance, "case", None)
         if files and case is not None and not self.errors:
-            from .ingest import ingest_prepare
+            from .ingest import uploads_check
 
-            plan = ingest_prepare(case=case, files=files)
-            if plan.accepted:
-                self.ingest_plan = plan
-            else:
+            decided, pending, refusal = uploads_check(files)
+            if refusal:
+                self.add_error("upload_images", refusal)
+            elif not pending:
                 self.add_error(
-                    "upload_images",
-                    [f"{result.path}: {result.reason}" for result in plan.results],
+                    "upload_images", [f"{result.path}: {result.reason}" for result in decided]
                 )
+            else:
+                self.upload_pending, self.upload_decided = pending, decided
         return data
 
 

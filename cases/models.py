@@ -327,3 +327,66 @@ class SourceFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.image_id}/{self.order}"
+
+
+class UploadBatch(models.Model):
+    """Files an author added to a study, kept in a private staging folder until the ingest
+    task has read them; what became of each file is recorded here for the author to see."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be processed")
+        PROCESSING = "processing", _("Processing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    study = models.ForeignKey(
+        Study, on_delete=models.CASCADE, related_name="upload_batches", verbose_name=_("study")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=State.choices,
+        default=State.PENDING,
+        help_text=_("Waiting and processing batches still have their files in staging."),
+    )
+    staging = models.CharField(
+        _("staging folder"),
+        max_length=100,
+        help_text=_(
+            "Private folder under the media root (uploads/…) holding the files as uploaded, "
+            "before de-identification; never served, and deleted once they are processed."
+        ),
+    )
+    files = models.JSONField(
+        _("staged files"),
+        default=list,
+        blank=True,
+        help_text=_("The staged files in upload order: the name the author gave, and where."),
+    )
+    results = models.JSONField(
+        _("results"),
+        default=list,
+        blank=True,
+        help_text=_("What became of each file: path, status, reason and the new image ids."),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+
+    def __str__(self) -> str:
+        return f"{self.study_id}/{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

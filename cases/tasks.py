@@ -17,3 +17,11 @@ def render_images(image_ids: list[int]) -> None:
     from cases.ingest import images_render
 
     images_render(image_ids)
+
+
+@task()
+def ingest_batch(batch_id: int) -> None:
+    """Import the files an author uploaded from the admin, staged by the request."""
+    from cases.ingest import batch_ingest
+
+    batch_ingest(batch_id)

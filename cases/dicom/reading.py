@@ -5,9 +5,10 @@ on headers only, so a hostile file costs at most one pass over its own bytes.
 """
 
 import io
+import os
 import zlib
 from pathlib import PurePosixPath
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import numpy as np
 import pydicom
@@ -41,6 +42,11 @@ _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _UNDEFINED_LENGTH = 0xFFFFFFFF
 _ITEM_TAG_LE = b"\xfe\xff\x00\xe0"
 
+# Pixel data may hold ATLAS_MAX_PIXELS values of this many bytes (16-bit): the bound that
+# keeps one file's ingest under the figure the README states.
+_BYTES_PER_VALUE = 2
+# How much of a file is read to classify it and to find its file meta group.
+_HEAD_BYTES = 64 * 1024
 # Room for everything that is not pixels when bounding a deflated data set's inflated size.
 _HEADER_ALLOWANCE = 16 * 1024 * 1024
 _INFLATE_CHUNK = 1024 * 1024
@@ -89,28 +95,39 @@ def sniff_kind(data: bytes, filename: str) -> Kind:
     raise RejectedFile(_unsupported_reason(data, filename))
 
 
-def read_dicom(data: bytes, *, max_pixels: int = 64_000_000, max_frames: int = 2000) -> Dataset:
-    """Parse and vet a DICOM upload; the returned dataset's pixel data is still encoded."""
+def read_dicom(
+    data: bytes | BinaryIO, *, max_pixels: int = 64_000_000, max_frames: int = 2000
+) -> Dataset:
+    """Parse and vet a DICOM upload; the returned dataset's pixel data is still encoded.
+
+    `data` may be an open binary file: it is then read from where it lies, never whole into
+    a second buffer, so a file costs its pixel data once.
+    """
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     try:
-        return _vet_dicom(data, max_pixels=max_pixels, max_frames=max_frames)
+        return _vet_dicom(stream, max_pixels=max_pixels, max_frames=max_frames)
     except RejectedFile:
         raise
     except Exception as exc:  # callers rely on RejectedFile being the only failure
         raise RejectedFile(DAMAGED) from exc
 
 
-def _vet_dicom(data: bytes, *, max_pixels: int, max_frames: int) -> Dataset:
-    has_preamble = data[128:132] == b"DICM"
-    if not has_preamble and not _looks_like_bare_dataset(data):
+def _vet_dicom(stream: BinaryIO, *, max_pixels: int, max_frames: int) -> Dataset:
+    size = stream.seek(0, os.SEEK_END)
+    stream.seek(0)
+    head = stream.read(_HEAD_BYTES)
+    stream.seek(0)
+    has_preamble = head[128:132] == b"DICM"
+    if not has_preamble and not _looks_like_bare_dataset(head):
         raise RejectedFile(NOT_DICOM)
     try:
         if has_preamble:
-            _refuse_deflate_bomb(data, max_pixels)
-        stream = io.BytesIO(data)
+            _refuse_deflate_bomb(stream, head, max_pixels)
+            stream.seek(0)
         ds = pydicom.dcmread(stream, force=not has_preamble)
         # pydicom stops quietly when an undefined-length value never ends; a clean read
         # always finishes by hitting the end of the buffer.
-        if stream.tell() != len(data):
+        if stream.tell() != size:
             raise ValueError("parsing stopped before the end of the file")
         _load_every_element(ds.file_meta)
         _load_every_element(ds)
@@ -146,22 +163,31 @@ def decode_frame(ds: Dataset, index: int = 0) -> np.ndarray:
         raise RejectedFile(f"could not decode pixel data ({syntax.name or 'unknown'})") from exc
 
 
-def read_raster(data: bytes, *, max_pixels: int = 64_000_000) -> Image.Image:
-    """Open a PNG or JPEG upload after checking its size and integrity; returns a loaded image."""
-    if data.startswith(_PNG_MAGIC):
+def read_raster(data: bytes | BinaryIO, *, max_pixels: int = 64_000_000) -> Image.Image:
+    """Open a PNG or JPEG upload after checking its size and integrity; returns a loaded image.
+
+    The size comes from the header (PNG IHDR, JPEG SOF) and is checked before any pixel is
+    decoded, so decoding costs at most `max_pixels` times the bytes of one pixel.
+    """
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    stream.seek(0)
+    head = stream.read(_HEAD_BYTES)
+    if head.startswith(_PNG_MAGIC):
         formats = ["PNG"]
-    elif data.startswith(_JPEG_MAGIC):
+    elif head.startswith(_JPEG_MAGIC):
         formats = ["JPEG"]
     else:
-        raise RejectedFile(f"not a PNG or JPEG image{_looks_like_suffix(data)}")
+        raise RejectedFile(f"not a PNG or JPEG image{_looks_like_suffix(head)}")
     try:
         # Image.open reads the header only and applies Pillow's own bomb check; ours is
         # stricter and does not depend on the process-wide Image.MAX_IMAGE_PIXELS.
-        with Image.open(io.BytesIO(data), formats=formats) as probe:
-            _check_raster_size(probe.size, max_pixels)
+        stream.seek(0)
+        with Image.open(stream, formats=formats) as probe:
+            _check_raster_size(probe.size, len(probe.getbands()), max_pixels)
             probe.verify()
         # verify() leaves the image unusable, so decode from a fresh handle.
-        image = Image.open(io.BytesIO(data), formats=formats)
+        stream.seek(0)
+        image = Image.open(stream, formats=formats)
         image.load()
     except RejectedFile:
         raise
@@ -172,13 +198,16 @@ def read_raster(data: bytes, *, max_pixels: int = 64_000_000) -> Image.Image:
     return image
 
 
-def _check_raster_size(size: tuple[int, int], max_pixels: int) -> None:
+def _check_raster_size(size: tuple[int, int], bands: int, max_pixels: int) -> None:
+    """Like a DICOM file's, the limit counts values: a colour pixel is three of them."""
     width, height = size
     if width <= 0 or height <= 0:
         raise RejectedFile(f"invalid image header: size is {width}x{height}")
-    if width * height > max_pixels:
+    if width * height * bands > max_pixels:
+        shape = f"{width}x{height}" if bands == 1 else f"{width}x{height}x{bands}"
+        unit = "pixels" if bands == 1 else "values"
         raise RejectedFile(
-            f"image too large: {width}x{height} = {width * height:,} pixels (limit {max_pixels:,})"
+            f"image too large: {shape} = {width * height * bands:,} {unit} (limit {max_pixels:,})"
         )
 
 
@@ -233,20 +262,25 @@ def _unsupported_reason(data: bytes, filename: str) -> str:
     return expected + _looks_like_suffix(data)
 
 
-def _refuse_deflate_bomb(data: bytes, max_pixels: int) -> None:
+def _refuse_deflate_bomb(stream: BinaryIO, head: bytes, max_pixels: int) -> None:
     """Inflate a deflated data set in bounded chunks before pydicom inflates it all at once."""
-    body_start, syntax = _scan_file_meta(data)
+    body_start, syntax = _scan_file_meta(head)
     if syntax != DeflatedExplicitVRLittleEndian.encode():
         return
     # max_pixels counts samples; no pixel format stores more than 8 bytes per sample.
     limit = max_pixels * 8 + _HEADER_ALLOWANCE
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    pending, total = data[body_start:], 0
-    while pending:
-        total += len(inflater.decompress(pending, _INFLATE_CHUNK))
-        if total > limit:
-            raise RejectedFile(f"image too large: deflated data set expands past {limit:,} bytes")
-        pending = inflater.unconsumed_tail
+    stream.seek(body_start)
+    total = 0
+    while chunk := stream.read(_INFLATE_CHUNK):
+        pending = chunk
+        while pending:
+            total += len(inflater.decompress(pending, _INFLATE_CHUNK))
+            if total > limit:
+                raise RejectedFile(
+                    f"image too large: deflated data set expands past {limit:,} bytes"
+                )
+            pending = inflater.unconsumed_tail
 
 
 def _scan_file_meta(data: bytes) -> tuple[int, bytes]:
@@ -307,6 +341,13 @@ def _check_image(ds: Dataset, *, max_pixels: int, max_frames: int) -> None:
         raise RejectedFile(
             f"image too large: {columns}x{rows}, {frames} frame(s) of {samples} sample(s) "
             f"= {total:,} values (limit {max_pixels:,})"
+        )
+    # Memory follows bytes, not values: wide samples (32 or 64 bits) get fewer of them.
+    stored = total * max(bits_allocated, 8) // 8
+    if stored > max_pixels * _BYTES_PER_VALUE:
+        raise RejectedFile(
+            f"image too large: {stored // 2**20} MB of pixel data "
+            f"(limit {max_pixels * _BYTES_PER_VALUE // 2**20} MB)"
         )
     photometric = ds.get("PhotometricInterpretation")
     if not isinstance(photometric, str) or not photometric:

@@ -2,8 +2,11 @@
 
 The stages, in the order an upload meets them, one module each:
 
-- `uploads`: what an upload is; ZIP archives opened, system clutter skipped.
-- `prepare`: every file read, checked and de-identified in memory (`ingest_prepare`);
+- `uploads`: what an upload is; the cheap checks a request can make (`uploads_check`); ZIP
+  archives opened by streaming each member to an anonymous file, system clutter skipped.
+- `batches`: an admin upload staged by the request and imported by a task
+  (`upload_batch_create`, `batch_ingest`); leftovers of killed processes (`uploads_stale`).
+- `prepare`: every file read, checked and de-identified one at a time (`ingest_prepare`);
   nothing the site serves is written.
 - `commit`: rows and files written in one transaction whose files are deleted again if it
   fails (`ingest_commit`); rendering is queued once it has committed.
@@ -18,12 +21,21 @@ Nothing here logs or stores a value read from an upload's header before de-ident
 import logging
 import warnings
 
+from .batches import batch_ingest, upload_batch_create, uploads_stale
 from .commit import image_ingest, images_ingest, ingest_commit
 from .prepare import IngestPlan, case_date_offset, case_uid_key, ingest_prepare
 from .release import image_release
 from .render import EAGER_SIZES, image_render, images_render, rendition_ensure
 from .storage import media_paths, rendition_path, rendition_paths, source_path
-from .uploads import IMPORTED, REJECTED, SKIPPED, FileResult, MemoryUpload, Upload
+from .uploads import (
+    IMPORTED,
+    REJECTED,
+    SKIPPED,
+    FileResult,
+    MemoryUpload,
+    Upload,
+    uploads_check,
+)
 
 __all__ = [
     "EAGER_SIZES",
@@ -34,6 +46,7 @@ __all__ = [
     "IngestPlan",
     "MemoryUpload",
     "Upload",
+    "batch_ingest",
     "case_date_offset",
     "case_uid_key",
     "image_ingest",
@@ -48,6 +61,9 @@ __all__ = [
     "rendition_path",
     "rendition_paths",
     "source_path",
+    "upload_batch_create",
+    "uploads_check",
+    "uploads_stale",
 ]
 
 # pydicom's warnings quote header values, and an upload's header identifies the patient until

@@ -1,9 +1,13 @@
-"""Preparation: every file of an upload read, checked and de-identified in memory.
+"""Preparation: every file of an upload read, checked and de-identified, one at a time.
 
 `ingest_prepare` writes nothing the site serves: the de-identified bytes wait in an anonymous
 temporary file (the spool) until `ingest_commit` writes them, so a rejected upload leaves
-no trace. A PNG or JPEG is wrapped as a Secondary Capture first, so one pipeline serves every
-image.
+no trace. Close the plan (it is a context manager) once committed, so the spool goes too.
+A PNG or JPEG is wrapped as a Secondary Capture first, so one pipeline serves every image.
+
+Memory: each file is read from its own file, one at a time, and only its pixel data is held:
+a DICOM file costs about twice its pixel data (the parsed value and the clean copy written
+out), a picture about twice its decoded size.
 """
 
 import hashlib
@@ -14,6 +18,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 import pydicom
@@ -64,6 +69,16 @@ class IngestPlan:
     def rejected(self) -> list[FileResult]:
         return [result for result in self.results if result.status == REJECTED]
 
+    def close(self) -> None:
+        """Drop the spooled de-identified files; the plan cannot be committed afterwards."""
+        self.spool.close()
+
+    def __enter__(self) -> "IngestPlan":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
 
 class Spool:
     """De-identified files parked in an anonymous temporary file until the commit.
@@ -87,6 +102,9 @@ class Spool:
         with self._lock:
             self._file.seek(location[0])
             return self._file.read(location[1])
+
+    def close(self) -> None:
+        self._file.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,11 +137,29 @@ def ingest_prepare(
     on_file: Callable[[FileResult], None] | None = None,
     synthetic: bool = False,
 ) -> IngestPlan:
-    """Read, check and de-identify every file in memory; nothing is written."""
+    """Read, check and de-identify every file; nothing the site serves is written."""
+    spool = Spool()
+    try:
+        results, parts = _prepare_all(
+            case=case, files=files, on_file=on_file, synthetic=synthetic, spool=spool
+        )
+    except BaseException:
+        spool.close()
+        raise
+    return IngestPlan(case=case, results=results, groups=_group(parts), spool=spool)
+
+
+def _prepare_all(
+    *,
+    case: Case,
+    files: Iterable[Upload],
+    on_file: Callable[[FileResult], None] | None,
+    synthetic: bool,
+    spool: Spool,
+) -> tuple[list[FileResult], list[Part]]:
     results: list[FileResult] = []
     parts: list[Part] = []
     key, offset = case_uid_key(case), case_date_offset(case)
-    spool = Spool()
     max_files = settings.ATLAS_MAX_FILES
     count = 0
     for name, data, early in expand(files):
@@ -134,6 +170,7 @@ def ingest_prepare(
             result = early
         else:
             result = FileResult(name, IMPORTED)
+            assert data is not None
             try:
                 parts.append(
                     _prepare_one(
@@ -151,7 +188,6 @@ def ingest_prepare(
             except Exception as exc:  # a parser bug must cost one file, not the whole upload
                 logger.warning("ingest: unexpected %s reading an upload", type(exc).__name__)
                 result.status, result.reason = REJECTED, "truncated or damaged file"
-        del data
         results.append(result)
         if on_file is not None:
             on_file(result)
@@ -162,12 +198,12 @@ def ingest_prepare(
                 result.status = REJECTED
                 result.reason = f"too many files: {count} (limit {max_files})"
         parts = []
-    return IngestPlan(case=case, results=results, groups=_group(parts), spool=spool)
+    return results, parts
 
 
 def _prepare_one(
     result: FileResult,
-    data: bytes,
+    data: BinaryIO,
     *,
     case: Case,
     key: bytes,
@@ -176,7 +212,8 @@ def _prepare_one(
     spool: Spool,
 ) -> Part:
     max_pixels = settings.ATLAS_MAX_PIXELS
-    kind = reading.sniff_kind(data, result.path)
+    kind = reading.sniff_kind(data.read(4096), result.path)
+    data.seek(0)
     if kind == "zip":
         raise RejectedFile("archive inside an archive")
     if kind == "dicom":
@@ -190,29 +227,41 @@ def _prepare_one(
         if synthetic and str(ds.get("BurnedInAnnotation", "")).strip().upper() == "NO":
             held = ""
     else:
-        picture = reading.read_raster(data, max_pixels=max_pixels)
-        ds = _dataset_from_picture(picture)
+        ds = _dataset_from_picture(reading.read_raster(data, max_pixels=max_pixels))
         held = "a PNG or JPEG picture can carry burned-in text: review it before publishing"
-    del data
     deid.deidentify(ds, key=key, case_id=case.slug, date_offset_days=offset)
-    clean = deid.write_clean(ds)
     frames = render.frame_count(ds)
     rows, columns = int(ds.Rows), int(ds.Columns)
+    location = spool.put(deid.write_clean(ds))
     for keyword in ("PixelData", "FloatPixelData", "DoubleFloatPixelData"):
         if keyword in ds:
             delattr(ds, keyword)
-    return Part(result, spool.put(clean), ds, frames, rows, columns, held)
+    return Part(result, location, ds, frames, rows, columns, held)
 
 
 def _dataset_from_picture(picture: PILImage.Image) -> Dataset:
-    """Wrap a PNG or JPEG as a Secondary Capture, so one pipeline serves every image."""
-    if picture.mode in ("I;16", "I;16B", "I;16L", "I"):
-        pixels = np.clip(np.asarray(picture, dtype=np.int64), 0, 65535).astype(np.uint16)
-        photometric, bits = "MONOCHROME2", 16
-    elif picture.mode in ("1", "L", "LA"):
-        pixels, photometric, bits = np.asarray(picture.convert("L")), "MONOCHROME2", 8
-    else:
-        pixels, photometric, bits = np.asarray(picture.convert("RGB")), "RGB", 8
+    """Wrap a PNG or JPEG as a Secondary Capture, so one pipeline serves every image.
+
+    The picture is closed as soon as its pixels are copied out, and no step makes a wider
+    copy than the result (a 16-bit picture is clipped in place, never widened to int64), so
+    at most two copies of the decoded pixels exist at once.
+    """
+    with picture:
+        if picture.mode in ("I;16", "I;16L"):
+            pixels, photometric, bits = np.asarray(picture), "MONOCHROME2", 16
+        elif picture.mode in ("I;16B", "I"):
+            wide = np.asarray(picture)
+            np.clip(wide, 0, 65535, out=wide)
+            pixels, photometric, bits = wide.astype("<u2"), "MONOCHROME2", 16
+            del wide
+        elif picture.mode == "L":
+            pixels, photometric, bits = np.asarray(picture), "MONOCHROME2", 8
+        elif picture.mode in ("1", "LA"):
+            pixels, photometric, bits = _converted(picture, "L"), "MONOCHROME2", 8
+        elif picture.mode == "RGB":
+            pixels, photometric, bits = np.asarray(picture), "RGB", 8
+        else:
+            pixels, photometric, bits = _converted(picture, "RGB"), "RGB", 8
     ds = Dataset()
     ds.SOPClassUID = SecondaryCaptureImageStorage
     ds.SOPInstanceUID = pydicom.uid.generate_uid()
@@ -225,6 +274,14 @@ def _dataset_from_picture(picture: PILImage.Image) -> Dataset:
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
     ds.set_pixel_data(np.ascontiguousarray(pixels), photometric, bits)
     return ds
+
+
+def _converted(picture: PILImage.Image, mode: str) -> np.ndarray:
+    """The picture's pixels in `mode`, its decoded original released first."""
+    converted = picture.convert(mode)
+    picture.close()  # the original's pixels go now rather than when the caller returns
+    with converted:
+        return np.asarray(converted)
 
 
 def _group(parts: list[Part]) -> list[list[Part]]:

@@ -1,3 +1,5 @@
+"""Fixtures shared by the cases app's tests."""
+
 import pytest
 
 from cases.models import Image
@@ -11,3 +13,16 @@ def image(db):
     image.pixels, image.frame_count, image.width, image.height = "ready", 3, 400, 300
     image.save()
     return image
+
+
+@pytest.fixture
+def study(db):
+    """One study of a case, with no image yet."""
+    return make_case(images=0).studies.get()
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    """The test client, logged in as a superuser (pytest-django's own hashes a password)."""
+    client.force_login(superuser)
+    return client

@@ -111,15 +111,20 @@ def test_add_images_reports_each_file_and_imports_only_the_good_one(author):
     )
     page.get_by_role("button", name="Save and continue editing").click()
 
+    # The bad file is refused at once, from its leading bytes; the good one is imported by
+    # a task (with the immediate backend, before the next page loads) and reported there.
     messages = page.locator("ul.messagelist")
-    expect(messages.locator("li.success", has_text="slice.dcm: imported")).to_have_count(1)
     expect(
         messages.locator(
             "li.error", has_text="drawing.png: rejected, not a PNG or JPEG image (looks like SVG)"
         )
     ).to_have_count(1)
     expect(messages.locator("li", has_text="drawing.png")).to_have_count(1)
+    expect(messages.locator("li.info", has_text="1 file received")).to_have_count(1)
     expect(page).to_have_url(re.compile(rf"/admin/cases/study/{study.pk}/change/$"))
+    uploads = page.locator("#upload-batches")
+    expect(uploads.locator("li", has_text="slice.dcm: imported")).to_have_count(1)
+    expect(uploads.locator("li", has_text="drawing.png: rejected")).to_have_count(1)
 
     new = study.images.exclude(pk__in=before)
     assert new.count() == 1, "the good file is one new image; the bad one leaves no row"

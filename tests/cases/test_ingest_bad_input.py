@@ -6,28 +6,15 @@ import zipfile
 
 import numpy as np
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from PIL import Image as PILImage
 
 from cases.ingest import MemoryUpload, images_ingest
 from cases.models import Image, SourceFile
-from tests.builders import make_case
 from tests.cases.builders import study_form
 from tests.cases.dicom.builders import make_ct, to_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def study():
-    return make_case(images=0).studies.get()
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(get_user_model().objects.create_superuser("boss", "", "pw-for-tests"))
-    return client
 
 
 def png(width: int, height: int) -> bytes:
@@ -144,12 +131,17 @@ def test_the_admin_reports_rejected_files_next_to_imported_ones(
 ):
     files = [("good.dcm", to_bytes(make_ct())), ("text.dcm", BAD_FILES["text.dcm"][0])]
     url = reverse("admin:cases_study_change", args=[study.pk])
+    # The import runs as a task once the save has committed; its results show on the next page.
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(url, study_form(study, files), follow=True)
+        response = admin_client.post(url, study_form(study, files))
+    assert response.status_code == 302
+    page = admin_client.get(url)
 
-    texts = [str(message) for message in response.context["messages"]]
-    assert "good.dcm: imported" in texts
-    assert "text.dcm: rejected, not a DICOM file" in texts
+    texts = [str(message) for message in page.context["messages"]]
+    assert "text.dcm: rejected, not a DICOM file" in texts, "refused at once, from its bytes"
+    results = [(r["path"], r["status"]) for r in page.context["upload_batches"][0].results]
+    assert results == [("text.dcm", "rejected"), ("good.dcm", "imported")]
+    assert "good.dcm: imported" in page.content.decode()
     assert study.images.count() == 1
 
 

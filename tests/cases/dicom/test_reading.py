@@ -386,8 +386,9 @@ def test_png_and_jpeg_open_as_loaded_images(data: bytes, size: tuple[int, int]) 
 
 
 def test_raster_over_the_pixel_budget_is_rejected() -> None:
-    with pytest.raises(RejectedFile, match=r"^image too large: 4x3 = 12 pixels \(limit 10\)$"):
-        read_raster(_png(4, 3), max_pixels=10)
+    # A colour pixel is three values, as in a DICOM file: 12 pixels are 36 values.
+    with pytest.raises(RejectedFile, match=r"^image too large: 4x3x3 = 36 values \(limit 30\)$"):
+        read_raster(_png(4, 3), max_pixels=30)
 
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
