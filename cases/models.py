@@ -351,6 +351,12 @@ class UploadBatch(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(
+        _("import started at"),
+        null=True,
+        blank=True,
+        help_text=_("When a worker took the batch; one processing for long has lost its worker."),
+    )
     state = models.CharField(
         _("state"),
         max_length=12,

@@ -31,6 +31,7 @@ import contextlib
 import logging
 import os
 import posixpath
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -43,8 +44,9 @@ from django_tasks_db.models import DBTaskResult
 from cases.dicom.derivatives import DERIVATIVE_SIDES
 from cases.dicom.errors import RejectedFile
 from cases.ingest import media_paths, rendition_ensure, rendition_path, rendition_paths
+from cases.ingest.batches import STAGING, uploads_stale
 from cases.ingest.storage import files_delete, listing, local_path
-from cases.models import Image, SourceFile
+from cases.models import Image, SourceFile, UploadBatch
 from cases.tasks import render_image, render_images
 
 logger = logging.getLogger(__name__)
@@ -159,12 +161,21 @@ class MediaReport:
     orphans: list[str] = field(default_factory=list)
     missing_sources: dict[int, list[str]] = field(default_factory=dict)
     missing_renditions: dict[int, list[str]] = field(default_factory=dict)
+    # Staging folders of uploads (raw, not yet de-identified) that no live batch will read.
+    stale_uploads: list[str] = field(default_factory=list)
+    # Batches whose import started and never finished: the worker died.
+    stuck_batches: list[int] = field(default_factory=list)
     fixed: bool = False
 
     @property
     def problems(self) -> int:
         """Faults found; missing derivatives are not faults."""
-        return len(self.orphans) + len(self.missing_sources)
+        return (
+            len(self.orphans)
+            + len(self.missing_sources)
+            + len(self.stale_uploads)
+            + len(self.stuck_batches)
+        )
 
 
 def media_reconcile(*, older_than: timedelta, fix: bool = False) -> MediaReport:
@@ -208,9 +219,31 @@ def media_reconcile(*, older_than: timedelta, fix: bool = False) -> MediaReport:
             absent = [path for path in expected if path not in modified]
             if absent:
                 report.missing_renditions[image.pk] = absent
+    _check_uploads(report, older_than)
     if fix:
         _repair(report, images, cutoff)
     return report
+
+
+def _check_uploads(report: MediaReport, older_than: timedelta) -> None:
+    """Staging folders nobody will read, and batches whose import died midway.
+
+    A batch still waiting for a worker keeps its folder, however old: the queue will reach it.
+    A batch a worker took more than `older_than` ago and never finished lost its worker
+    (imports of one batch take seconds to minutes), so it is failed; its staged files go with
+    it. An unfinished batch's folder is its own business, never a stale one.
+    """
+    cutoff = timezone.now() - older_than
+    unfinished = UploadBatch.objects.filter(
+        state__in=[UploadBatch.State.PENDING, UploadBatch.State.PROCESSING]
+    )
+    waiting = set(unfinished.values_list("staging", flat=True))
+    stuck = UploadBatch.objects.filter(state=UploadBatch.State.PROCESSING, started_at__lt=cutoff)
+    report.stuck_batches = sorted(stuck.values_list("pk", flat=True))
+    for folder in uploads_stale(older_than=older_than):
+        name = f"{STAGING}/{folder.name}"
+        if name not in waiting:
+            report.stale_uploads.append(name)
 
 
 def _all_media() -> list[str]:
@@ -238,6 +271,16 @@ def _repair(report: MediaReport, images: dict[str, Image], cutoff: datetime) -> 
     )
     report.orphans = [path for path in report.orphans if path not in now_referenced]
     files_delete(report.orphans)
+    if report.stuck_batches:
+        UploadBatch.objects.filter(
+            pk__in=report.stuck_batches, state=UploadBatch.State.PROCESSING
+        ).update(state=UploadBatch.State.FAILED)
+        logger.warning("upload batches %s: import interrupted, failed", report.stuck_batches)
+    stuck_folders = set(
+        UploadBatch.objects.filter(pk__in=report.stuck_batches).values_list("staging", flat=True)
+    )
+    for folder in sorted(set(report.stale_uploads) | stuck_folders):
+        shutil.rmtree(default_storage.path(folder), ignore_errors=True)
     _prune_empty_folders(cutoff, emptied={posixpath.dirname(path) for path in report.orphans})
     for image_id, missing in report.missing_sources.items():
         updated = (

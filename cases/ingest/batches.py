@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import Study, UploadBatch
 from cases.tasks import ingest_batch
@@ -107,7 +108,7 @@ def _stage(upload: Upload, directory: Path, index: int) -> dict:
 def batch_ingest(batch_id: int) -> None:
     """Task body: import a batch's staged files, record the results, delete the files."""
     claimed = UploadBatch.objects.filter(pk=batch_id, state=UploadBatch.State.PENDING).update(
-        state=UploadBatch.State.PROCESSING
+        state=UploadBatch.State.PROCESSING, started_at=timezone.now()
     )
     if not claimed:
         return  # already taken by another worker, or finished

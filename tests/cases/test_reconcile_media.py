@@ -3,12 +3,14 @@
 import io
 import os
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from cases.ingest import MemoryUpload, images_ingest, rendition_path
-from cases.models import Image
+from cases.models import Image, UploadBatch
 from cases.recovery import MISSING_SOURCE
 from tests.builders import make_case
 from tests.cases.dicom.builders import make_ct, to_bytes
@@ -152,3 +154,63 @@ def test_derivatives_of_an_image_that_no_longer_exists_are_orphans(media_root):
 
     assert reconcile("--fix") == (f"deleted orphan: {path}\n", 0)
     assert not (media_root / "renditions" / "0b5e7c1e-0000-4000-8000-000000000000").exists()
+
+
+def staged_folder(media_root, name: str, *, minutes: int = 120) -> str:
+    """A staging folder holding one raw upload, untouched for `minutes`."""
+    folder = media_root / "uploads" / name
+    folder.mkdir(parents=True)
+    (folder / "0").write_bytes(b"raw upload")
+    then = time.time() - minutes * 60
+    for path in (folder / "0", folder):
+        os.utime(path, (then, then))
+    return f"uploads/{name}"
+
+
+def batch(study, folder: str, state: str, *, minutes: int = 120) -> UploadBatch:
+    made = UploadBatch.objects.create(
+        study=study, staging=folder, files=[{"name": "a.dcm", "staged": "0"}], state=state
+    )
+    then = timezone.now() - timedelta(minutes=minutes)
+    started = then if state == UploadBatch.State.PROCESSING else None
+    UploadBatch.objects.filter(pk=made.pk).update(created_at=then, started_at=started)
+    return made
+
+
+def test_raw_uploads_a_killed_request_left_behind_are_found_then_deleted_with_fix(media_root):
+    folder = staged_folder(media_root, "left-by-a-kill")
+
+    assert reconcile() == (f"stale upload folder: {folder}\n", 1)
+    assert reconcile("--fix") == (f"deleted stale upload folder: {folder}\n", 0)
+    assert not (media_root / folder).exists()
+    assert reconcile() == ("", 0)
+
+
+def test_an_old_batch_still_waiting_for_a_worker_keeps_its_files(media_root):
+    folder = staged_folder(media_root, "waiting")
+    batch(make_case(images=0).studies.get(), folder, UploadBatch.State.PENDING)
+
+    assert reconcile("--fix") == ("", 0)
+    assert (media_root / folder / "0").exists()
+
+
+def test_a_batch_whose_import_died_is_failed_and_its_raw_files_deleted(media_root):
+    folder = staged_folder(media_root, "worker-killed")
+    stuck = batch(make_case(images=0).studies.get(), folder, UploadBatch.State.PROCESSING)
+
+    assert reconcile() == (f"upload batch {stuck.pk}: its import was interrupted\n", 1)
+    out, status = reconcile("--fix")
+
+    assert status == 0 and f"upload batch {stuck.pk}: failed" in out
+    stuck.refresh_from_db()
+    assert stuck.state == UploadBatch.State.FAILED
+    assert not (media_root / folder).exists()
+
+
+def test_a_batch_queued_long_ago_that_a_worker_took_just_now_is_left_alone(media_root):
+    folder = staged_folder(media_root, "busy")
+    busy = batch(make_case(images=0).studies.get(), folder, UploadBatch.State.PROCESSING)
+    UploadBatch.objects.filter(pk=busy.pk).update(started_at=timezone.now())
+
+    assert reconcile("--fix") == ("", 0)
+    assert (media_root / folder / "0").exists()
