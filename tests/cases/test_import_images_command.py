@@ -79,3 +79,22 @@ def test_wrong_arguments_get_a_clear_error(args, message, django_capture_on_comm
             *[arg.format(slug=case.slug) for arg in args],
             capture=django_capture_on_commit_callbacks,
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_that_fails_to_render_is_reported_and_fails_the_command(tmp_path, monkeypatch):
+    # Autocommit, as on a server: the render runs at the commit, before the command reports.
+    from cases.dicom import render
+
+    def broken(*args, **kwargs):
+        raise ValueError("decoder gave up")
+
+    monkeypatch.setattr(render, "render_frame", broken)
+    case = make_case(images=0)
+    (tmp_path / "a.dcm").write_bytes(to_bytes(make_ct()))
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 of 1 file"):
+        call_command("import_images", case.slug, str(tmp_path / "a.dcm"), stdout=out)
+    assert "rejected" in out.getvalue()
+    assert "stored, but it failed to render: rendering failed" in out.getvalue()

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.ingest import IMPORTED, REJECTED, FileResult, images_ingest
-from cases.models import Case
+from cases.models import Case, Image
 
 
 class PathUpload:
@@ -45,6 +45,7 @@ class Command(BaseCommand):
         results = images_ingest(study=target, files=uploads, on_file=bar.advance if bar else None)
         if bar:
             bar.close()
+        _fail_unrendered(results)
         if options["json"]:
             self.stdout.write(json.dumps([result.as_dict() for result in results], indent=2))
         else:
@@ -61,6 +62,25 @@ class Command(BaseCommand):
         if result.status == REJECTED:
             return self.style.ERROR(f"rejected  {result.path}: {result.reason}")
         return f"skipped   {result.path}: {result.reason}"
+
+
+def _fail_unrendered(results: list[FileResult]) -> None:
+    """An imported file whose image then failed to render was not imported: say so.
+
+    With the immediate task backend the render has run by now; with a queue the image is
+    still processing, and the file counts as imported, its rendering to follow.
+    """
+    failed = dict(
+        Image.objects.filter(
+            pk__in=[pk for result in results for pk in result.image_ids],
+            pixels=Image.Pixels.FAILED,
+        ).values_list("pk", "pixels_reason")
+    )
+    for result in results:
+        reasons = [failed[pk] for pk in result.image_ids if pk in failed]
+        if result.status == IMPORTED and reasons:
+            result.status = REJECTED
+            result.reason = f"stored, but it failed to render: {reasons[0]}"
 
 
 def _study(slug: str, number: int | None):
