@@ -154,25 +154,7 @@ class ImageAdmin(TranslationAdmin):
     list_filter = ("pixels", "modality")
     list_select_related = ("study__case",)
     search_fields = ("study__case__slug", "plane", "caption")
-    fields = (
-        "study",
-        "order",
-        "panel",
-        "plane",
-        "caption",
-        "alt_text",
-        "is_synthetic",
-        "annotations",
-        "pixels",
-        "progress",
-        "pixels_reason",
-        "modality",
-        "frame_count",
-        "width",
-        "height",
-        "preview",
-        "downloads",
-    )
+    # What the pipeline sets, shown after what the author writes.
     readonly_fields = (
         "pixels",
         "progress",
@@ -183,6 +165,17 @@ class ImageAdmin(TranslationAdmin):
         "height",
         "preview",
         "downloads",
+    )
+    fields = (
+        "study",
+        "order",
+        "panel",
+        "plane",
+        "caption",
+        "alt_text",
+        "is_synthetic",
+        "annotations",
+        *readonly_fields,
     )
 
     def get_urls(self):
