@@ -5,9 +5,13 @@ Greyscale frames go through the steps of PS3.4 N.2: modality LUT (rescale or tab
 inversion. Colour frames are brought to 8-bit RGB. The arithmetic follows dcmtk's dcmimgle
 (truncation to the grey level below, inversion applied before truncation, the min-max window
 of `+Wm`) so that tests/dicom/test_dcmtk_agreement.py can hold us to within one grey level.
+
+A frame is rendered in bands of rows into one preallocated 8-bit output, so the float64
+temporaries of the arithmetic cover one band at a time (a few MB) rather than the frame: the
+memory of a render is the decoded frame, its 8-bit result and a constant, whatever the size.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -85,12 +89,13 @@ def render_frame(
     stored = _decode_frame(ds, index)
 
     if photometric == "PALETTE COLOR":
-        return _to_8_bit_rgb(apply_color_lut(stored, ds)[..., :3])
+        return _banded(stored, lambda band: _to_8_bit_rgb(apply_color_lut(band, ds)[..., :3]))
     if photometric in _THREE_SAMPLE:
         # pixel_array(raw=False) has already turned YBR into RGB.
-        return _to_8_bit_rgb(stored, int(ds.get("BitsStored", 8 * stored.dtype.itemsize)))
+        bits = int(ds.get("BitsStored", 8 * stored.dtype.itemsize))
+        return _banded(stored, lambda band: _to_8_bit_rgb(band, bits))
 
-    values = _modality_transform(ds, stored, index)
+    modality = _modality_transform(ds, index)
     invert = photometric == "MONOCHROME1"
     if window is not None:
         center, width = float(window[0]), float(window[1])
@@ -98,8 +103,10 @@ def render_frame(
             raise ValueError(f"window width must be at least 1, got {width}")
         # A chosen window keeps the file's VOI LUT Function, as dcmtk and most viewers do:
         # the function describes how this image is meant to be shown, not one window.
-        return _window(values, center, width, _voi_function(ds, index), invert)
-    return _file_voi(ds, values, index, invert)
+        voi = _window(center, width, _voi_function(ds, index), invert)
+    else:
+        voi = _file_voi(ds, stored, modality, index, invert)
+    return _banded(stored, lambda band: voi(modality(band)))
 
 
 def sort_stack(datasets: Iterable[Dataset]) -> list[Dataset]:
@@ -144,6 +151,33 @@ def _decode_frame(ds: Dataset, index: int) -> np.ndarray:
     return decode_frame(ds, index)
 
 
+# Pixels per band: 2**18 keeps a band's float64 temporaries near 10 MB, and a 512x512 slice
+# in one band, so a stack pays no per-band overhead.
+_BAND_PIXELS = 1 << 18
+
+Transform = Callable[[np.ndarray], np.ndarray]
+
+
+def _bands(stored: np.ndarray) -> Iterable[slice]:
+    rows = stored.shape[0]
+    step = max(1, _BAND_PIXELS // max(1, stored[:1].size))
+    for start in range(0, rows, step):
+        yield slice(start, min(start + step, rows))
+
+
+def _banded(stored: np.ndarray, transform: Transform) -> np.ndarray:
+    """`transform` (elementwise, to uint8) applied band by band into one output array."""
+    if stored.shape[0] == 0:
+        return transform(stored)
+    output = None
+    for rows in _bands(stored):
+        band = transform(stored[rows])
+        if output is None:
+            output = np.empty((stored.shape[0], *band.shape[1:]), dtype=np.uint8)
+        output[rows] = band
+    return output
+
+
 def _to_8_bit_rgb(rgb: np.ndarray, bits: int | None = None) -> np.ndarray:
     # Deeper samples keep their top 8 bits, as dcmtk does for 16- and 32-bit colour.
     depth = bits if bits is not None else 8 * rgb.dtype.itemsize
@@ -171,39 +205,53 @@ def _candidates(ds: Dataset, index: int, keyword: str) -> list[Dataset]:
     return [item, ds] if item is not None else [ds]
 
 
-def _modality_transform(ds: Dataset, stored: np.ndarray, index: int) -> np.ndarray:
+def _modality_transform(ds: Dataset, index: int) -> Transform:
+    """The modality LUT or rescale, as a function from stored values to float64 values."""
     if ds.get("SOPClassUID") in _MODALITY_LUT_NOT_FOR_DISPLAY:
-        return stored.astype(np.float64)
+        return _as_float
     for source in _candidates(ds, index, "PixelValueTransformationSequence"):
         if source.get("ModalityLUTSequence"):
             table, first, _ = _lookup_table(source.ModalityLUTSequence[0], ds)
-            return _look_up(stored, table, first).astype(np.float64)
+            return lambda stored: _look_up(stored, table, first).astype(np.float64)
         if source.get("RescaleIntercept") is not None:
             slope = float(source.get("RescaleSlope") or 1.0)
             if slope == 0:  # an invalid slope would flatten the image; dcmtk ignores it too
                 break
+            intercept = float(source.RescaleIntercept)
             # Kept as real numbers, as PS3.3 C.11.1 defines them; dcmtk truncates fractional
             # results to integers (see the agreement tests for what that changes).
-            return stored.astype(np.float64) * slope + float(source.RescaleIntercept)
+            return lambda stored: stored.astype(np.float64) * slope + intercept
+    return _as_float
+
+
+def _as_float(stored: np.ndarray) -> np.ndarray:
     return stored.astype(np.float64)
 
 
-def _file_voi(ds: Dataset, values: np.ndarray, index: int, invert: bool) -> np.ndarray:
+def _file_voi(
+    ds: Dataset, stored: np.ndarray, modality: Transform, index: int, invert: bool
+) -> Transform:
     for source in _candidates(ds, index, "FrameVOILUTSequence"):
         # A VOI LUT is the vendor's tuned rendering, so like pydicom we prefer it to a window.
         if source.get("VOILUTSequence"):
             table, first, bits = _lookup_table(source.VOILUTSequence[0], ds)
-            looked_up = _look_up(np.floor(values), table, first).astype(np.float64)
-            # dcmtk maps the table's 2**bits levels onto the 256 output levels.
-            grey = np.clip(np.trunc(looked_up * 256.0 / 2.0**bits), 0, 255)
-            return (255 - grey if invert else grey).astype(np.uint8)
+            return lambda values: _voi_lut(values, table, first, bits, invert)
         center = _first_value(source.get("WindowCenter"))
         width = _first_value(source.get("WindowWidth"))
         function = _function_name(source)
         # A width too small for its function is invalid: treat the window as absent.
         if center is not None and width is not None and width >= _MINIMUM_WIDTH[function]:
-            return _window(values, center, width, function, invert)
-    return _min_max(values, invert)
+            return _window(center, width, function, invert)
+    return _min_max(stored, modality, invert)
+
+
+def _voi_lut(
+    values: np.ndarray, table: np.ndarray, first: int, bits: int, invert: bool
+) -> np.ndarray:
+    looked_up = _look_up(np.floor(values), table, first).astype(np.float64)
+    # dcmtk maps the table's 2**bits levels onto the 256 output levels.
+    grey = np.clip(np.trunc(looked_up * 256.0 / 2.0**bits), 0, 255)
+    return (255 - grey if invert else grey).astype(np.uint8)
 
 
 # PS3.3 C.11.2.1.2: LINEAR needs a width of at least 1, the other functions more than 0.
@@ -227,14 +275,12 @@ def _voi_function(ds: Dataset, index: int) -> str:
     return "LINEAR"
 
 
-def _window(
-    values: np.ndarray, center: float, width: float, function: str, invert: bool
-) -> np.ndarray:
+def _window(center: float, width: float, function: str, invert: bool) -> Transform:
     if function == "SIGMOID":
-        return _sigmoid(values, center, width, invert)
+        return lambda values: _sigmoid(values, center, width, invert)
     if function == "LINEAR_EXACT":
-        return _linear_exact(values, center, width, invert)
-    return _linear(values, center, width, invert)
+        return lambda values: _linear_exact(values, center, width, invert)
+    return lambda values: _linear(values, center, width, invert)
 
 
 def _first_value(value: object) -> float | None:
@@ -250,11 +296,16 @@ def _first_value(value: object) -> float | None:
         return None
 
 
-def _min_max(values: np.ndarray, invert: bool) -> np.ndarray:
+def _min_max(stored: np.ndarray, modality: Transform, invert: bool) -> Transform:
     # dcmtk's +Wm: centre (min + max + 1) / 2 and width max - min + 1, which puts min on black
-    # and max on white through the ordinary linear function.
-    low, high = float(values.min()), float(values.max())
-    return _linear(values, (low + high + 1) / 2, high - low + 1, invert)
+    # and max on white through the ordinary linear function. The extremes are those of the
+    # transformed values (a modality LUT need not be monotonic), gathered band by band.
+    low, high = np.inf, -np.inf
+    for rows in _bands(stored):
+        values = modality(stored[rows])
+        low, high = min(low, float(values.min())), max(high, float(values.max()))
+    center, width = (low + high + 1) / 2, high - low + 1
+    return lambda values: _linear(values, center, width, invert)
 
 
 def _output_range(invert: bool) -> tuple[float, float]:

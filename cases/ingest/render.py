@@ -7,7 +7,11 @@ first request (`rendition_ensure`) and kept. Every derivative is written in one 
 """
 
 import logging
+import threading
+from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -33,8 +37,12 @@ def image_render(image_id: int) -> None:
 def images_render(image_ids: list[int]) -> None:
     """Render several images in one thread pool, so that many small images keep it busy."""
     images = list(Image.objects.filter(pk__in=image_ids).prefetch_related("sources"))
+    # The threads share one file's worth of pixel values: a stack of small slices keeps
+    # every thread busy, while files near the limit render one at a time, so the task's peak
+    # stays that of the largest file the limits accept, however many an upload holds.
+    budget = PixelBudget(settings.ATLAS_MAX_PIXELS)
     with ThreadPoolExecutor(max_workers=settings.ATLAS_RENDER_THREADS) as pool:
-        jobs = [(image, _submit_renders(pool, image)) for image in images]
+        jobs = [(image, _submit_renders(pool, image, budget)) for image in images]
         for image, futures in jobs:
             _finish(image, futures)
 
@@ -81,16 +89,73 @@ def _finish(image: Image, futures: list) -> None:
     )
 
 
-def _submit_renders(pool: ThreadPoolExecutor, image: Image) -> list:
+class PixelBudget:
+    """A semaphore counted in pixel values, granted in the order it was asked for.
+
+    A holder asking for more than the whole budget waits until it is alone, then runs.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(1, capacity)
+        self._used = 0
+        self._queue: deque[object] = deque()
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def hold(self, values: int) -> Iterator[None]:
+        values = min(max(values, 0), self.capacity)
+        ticket = object()
+        with self._changed:
+            self._queue.append(ticket)
+            # First come, first served: a large file is not overtaken for ever by small ones.
+            self._changed.wait_for(
+                lambda: self._queue[0] is ticket and self._used + values <= self.capacity
+            )
+            self._queue.popleft()
+            self._used += values
+            self._changed.notify_all()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._used -= values
+                self._changed.notify_all()
+
+
+# Samples per pixel are not stored on the rows, so every pixel is counted as three values
+# (RGB): an overestimate for greyscale, which only makes large greyscale files wait longer.
+_VALUES_PER_PIXEL = 3
+
+
+def _source_values(image: Image, frames: int) -> int:
+    """Pixel values a source file holds, for the budget; unknown sizes take the whole of it."""
+    if not image.width or not image.height:
+        return settings.ATLAS_MAX_PIXELS
+    return image.width * image.height * _VALUES_PER_PIXEL * frames
+
+
+def _submit_renders(pool: ThreadPoolExecutor, image: Image, budget: PixelBudget) -> list:
     """One job per source file (a multi-frame file is read once), in frame order."""
     jobs, first = [], 0
     for source in sorted(image.sources.all(), key=lambda source: source.order):
-        jobs.append(pool.submit(_render_source, image, source.file.name, first, source.frames))
+        values = _source_values(image, source.frames)
+        jobs.append(
+            pool.submit(
+                _render_source, image, source.file.name, first, source.frames, budget, values
+            )
+        )
         first += source.frames
     return jobs
 
 
-def _render_source(image: Image, path: str, first: int, frames: int) -> None:
+def _render_source(
+    image: Image, path: str, first: int, frames: int, budget: PixelBudget, values: int
+) -> None:
+    with budget.hold(values):
+        _render_frames(image, path, first, frames)
+
+
+def _render_frames(image: Image, path: str, first: int, frames: int) -> None:
     ds = stored_dataset(path)
     for index in range(frames):
         number = first + index
