@@ -81,10 +81,13 @@ def case_facets(base: QuerySet, filters: dict) -> dict[str, list[FacetOption]]:
         (FacetOption(e.slug, e.name, e.n, filters.get("entity") == e.slug) for e in entities),
         key=lambda option: option.label.casefold(),
     )
+    # order_by() drops Study's default ordering, which would otherwise join the GROUP BY
+    # and count each study row apart (every option would read 1).
     modality_counts = dict(
         Study.objects.filter(case__in=others("modality"))
         .values_list("modality")
         .annotate(n=Count("case", distinct=True))
+        .order_by()
     )
     facets["modality"] = [
         FacetOption(code, str(label), modality_counts.get(code, 0), filters.get("modality") == code)

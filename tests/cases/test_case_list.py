@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from atlas.models import Tag
 from cases.models import Case, Study
@@ -64,6 +65,22 @@ def test_age_range_and_modality_filter(client):
     body = client.get(URL, {"age_min": 10, "age_max": 20, "modality": "US"}).content.decode()
     assert "young patient" in body
     assert "old patient" not in body
+
+
+def test_modality_counts_are_distinct_cases_with_other_filters_in_force(client):
+    # More cases than a page shows, several studies each: a count per study row, or one
+    # grouped by the studies' ordering, would be wrong.
+    for n in range(14):
+        case = make_case(sex="M" if n < 10 else "F", studies=3)
+        if n % 2 == 0:
+            Study.objects.filter(case=case, order=3).update(modality=Study.Modality.ULTRASOUND)
+    response = client.get(URL, {"sex": "M"})
+    counts = {o.value: o.count for o in response.context["facets"]["modality"]}
+    # Ten men, every one with CT; the five even ones also with ultrasound.
+    assert counts == {"CT": 10, "US": 5}
+    chosen = client.get(URL, {"sex": "M", "modality": "US"})
+    assert chosen.context["page"].paginator.count == 5
+    assert "Ultrasound (5)" in " ".join(strip_tags(response.content.decode()).split())
 
 
 def test_bad_filter_values_get_a_page_that_says_what_was_wrong(client):
