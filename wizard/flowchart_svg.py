@@ -23,16 +23,19 @@ from django.utils.translation import gettext
 
 from .knowledge import TreeNode
 
-NODE_WIDTH = 150
-COLUMN_GAP = 18
-LEVEL_GAP = 44
-MARGIN = 16
-PAD = 10
-LINE = 19
-SMALL_LINE = 16
-# Characters that fit across a box at the label's and the small text's size.
-LABEL_CHARS = 16
-SMALL_CHARS = 19
+# Sized so the demo's eight leaves fit a 1280 px screen at scale 1 with all text at 16 px
+# (static/css/wizard.css never scales the drawing down): a projector shows it legibly, and a
+# wider tree scrolls in its box instead of shrinking.
+NODE_WIDTH = 136
+COLUMN_GAP = 8
+LEVEL_GAP = 40
+MARGIN = 12
+PAD = 8
+LINE = 21
+SMALL_LINE = 20
+# Characters that fit across a box at 16 px (DejaVu Sans, the widest fallback, ~9.6 px each).
+LABEL_CHARS = 13
+SMALL_CHARS = 14
 
 
 def _captions(lang: str) -> dict[str, str]:
