@@ -6,6 +6,7 @@ one its ``?lang=`` asks for (``translation.override``) before calling in.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -121,8 +122,25 @@ def percent(score: float) -> str:
     return gettext("%(value)s%%") % {"value": shown}
 
 
-def _lr_text(lr: float) -> str:
-    return number_format(lr, 2 if lr < 0.1 else 1).rstrip("0").rstrip(".,")
+def lr_text(lr: float) -> str:
+    """A likelihood ratio as its size reads: "1.05", "0.95", "0.5", "3.5", "30", "0.012".
+
+    Two decimals below 2, one below 10, whole numbers above, and two significant digits
+    under 0.1, so a weak answer never reads as "×1"; trailing zeros are dropped.
+    """
+    if lr < 0.1:
+        decimals = 1 - math.floor(math.log10(lr)) if lr > 0 else 0
+    elif lr < 2:
+        decimals = 2
+    elif lr < 10:
+        decimals = 1
+    else:
+        decimals = 0
+    # number_format cuts a float's digits rather than rounding them.
+    text = number_format(round(lr, decimals), decimals)
+    if decimals:
+        text = text.rstrip("0").rstrip(".,")
+    return text
 
 
 def _reason(snapshot: Snapshot, slug: str, code: str, lr: float, lang: str) -> ReasonView:
@@ -134,7 +152,7 @@ def _reason(snapshot: Snapshot, slug: str, code: str, lr: float, lang: str) -> R
         code=code,
         label=answer_label(snapshot.kb, code, lang),
         lr=lr,
-        lr_text=_lr_text(lr),
+        lr_text=lr_text(lr),
         raised=lr > 1,
         why=why,
         why_lang=why_lang,
