@@ -7,12 +7,14 @@ one its ``?lang=`` asks for (``translation.override``) before calling in.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
+
+from atlas.lib.text import fold
 
 from .flowchart_svg import flowchart_svg
 from .knowledge import KnowledgeBase, Question, Text
@@ -246,13 +248,41 @@ def differential(
     )
     if with_svg:
         names = {slug: text.get(lang) for slug, text in snapshot.names.items()}
-        printed = {code for node in nodes.values() for p in node.printed_profiles for code in p}
         result.svg = flowchart_svg(
             kb.tree,
             path,
             lang=lang,
             names=names,
             emphasis=[e.slug for e in entries[:3]],
-            finding_labels={code: answer_label(kb, code, lang) for code in printed},
+            finding_labels=_printed_finding_labels(kb, lang),
         )
     return result
+
+
+def poster_flowchart(snapshot: Snapshot, lang: str, *, printed: Mapping[str, str]) -> str:
+    """The poster's flowchart with no answers, each listed entity linking to its glossary entry
+    and followed by its label as printed (``printed``: slug -> label) where that differs."""
+    names = {}
+    for slug, text in snapshot.names.items():
+        name = text.get(lang)
+        label = printed.get(slug, "")
+        names[slug] = f"{name} ({label})" if label and fold(label) != fold(name) else name
+    kb = snapshot.kb
+    return flowchart_svg(
+        kb.tree,
+        [],  # no answers: nothing marked on the path
+        lang=lang,
+        names=names,
+        finding_labels=_printed_finding_labels(kb, lang),
+        links={slug: reverse("entity", args=[slug]) for slug in kb.leaf_of},
+        description=gettext(
+            "The poster's diagnostic algorithm: from the laboratory values, through the "
+            "mechanism and the distribution, to the entities listed at each branch."
+        ),
+    )
+
+
+def _printed_finding_labels(kb: KnowledgeBase, lang: str) -> dict[str, str]:
+    """Labels for the answers the flowchart prints, so its profiles read as answers."""
+    printed = {code for node in kb.nodes.values() for p in node.printed_profiles for code in p}
+    return {code: answer_label(kb, code, lang) for code in printed}

@@ -140,12 +140,27 @@ def test_the_demo_flowchart_reads_at_projector_size(page, demo_content):
     assert small == [], f"flowchart text under 16px at 1280×720: {small[:5]}"
 
 
-def test_the_demo_flowchart_scrolls_in_its_box_on_a_phone(chromium, live_server, demo_content):
+def test_the_demo_flowchart_reads_at_projector_size_on_the_classification(page, demo_content):
+    page.goto("/en/glossary/classification/")
+    sizes = page.evaluate(FLOWCHART_FONT_SIZES)
+    assert sizes
+    assert [s for s in sizes if s["px"] < 16] == []
+    page.locator(".flowchart a", has_text="Tophaceous").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tophaceous gout")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/en/wizard/?f=lab.calcium.normal&f=site.tendon&step=results", "/es/glossary/classification/"],
+)
+def test_the_demo_flowchart_scrolls_in_its_box_on_a_phone(
+    chromium, live_server, demo_content, path
+):
     context = chromium.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
     page = context.new_page()
-    page.goto("/en/wizard/?f=lab.calcium.normal&f=site.tendon&step=results")
+    page.goto(path)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 390px"
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 390px"
     assert page.locator(".flowchart").evaluate("el => el.scrollWidth > el.clientWidth")
     assert min(s["px"] for s in page.evaluate(FLOWCHART_FONT_SIZES)) >= 16
     context.close()
