@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from diagnosis import urls as glossary_urls
+
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -19,7 +21,20 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("cases/", include("cases.urls")),
     # The glossary's own pages first, so "classification/" is not taken for an entity's slug.
-    path("glossary/", include("diagnosis.urls")),
+    # The classification draws the wizard's flowchart, so its view is the site's; it keeps its
+    # name in the glossary's namespace, "diagnosis:classification".
+    path(
+        "glossary/",
+        include(
+            (
+                [
+                    *glossary_urls.urlpatterns,
+                    path("classification/", views.classification, name="classification"),
+                ],
+                glossary_urls.app_name,
+            )
+        ),
+    ),
     path("glossary/<slug:slug>/", views.entity_detail, name="entity"),
     path("wizard/", include("wizard.urls")),
     path("admin/", admin.site.urls),

@@ -5,9 +5,13 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
+from atlas.lib.i18n import current_language
 from cases.models import Case
 from cases.selectors import case_cards
 from diagnosis.models import Entity, Mechanism
+from wizard.knowledge import KnowledgeBaseError
+from wizard.presenters import poster_flowchart
+from wizard.snapshot import knowledge_snapshot
 
 from .forms import SearchForm
 
@@ -35,6 +39,41 @@ def search(request: HttpRequest) -> HttpResponse:
     status = 400 if form.errors and "q" in request.GET else 200
     context = {"form": form, "cases": cases, "entities": entities, "searched": "q" in request.GET}
     return render(request, "atlas/search.html", context, status=status)
+
+
+def classification(request: HttpRequest) -> HttpResponse:
+    """The poster's table and its flowchart: the glossary's entities and the wizard's tree."""
+    placed = list(
+        Entity.objects.filter(table_column__isnull=False, table_row__isnull=False)
+        .select_related("table_column")
+        .order_by("table_row")
+    )
+    columns = list(Mechanism.objects.exclude(table_heading=""))
+    depth = max((e.table_row for e in placed), default=0)
+    grid = {(e.table_column_id, e.table_row): e for e in placed}
+    rows = [[grid.get((column.pk, row)) for column in columns] for row in range(1, depth + 1)]
+    flowchart = list(
+        Entity.objects.exclude(flowchart_branch="").order_by("flowchart_branch", "name")
+    )
+    # The same cells column by column, for screens too narrow for three columns.
+    stacked = [
+        (column, [e for e in placed if e.table_column_id == column.pk]) for column in columns
+    ]
+    try:
+        printed = dict(
+            Entity.objects.exclude(printed_label="").values_list("slug", "printed_label")
+        )
+        svg = poster_flowchart(knowledge_snapshot(), current_language(), printed=dict(printed))
+    except KnowledgeBaseError:
+        svg = ""  # the table still shows; the wizard page explains what is missing
+    context = {
+        "columns": columns,
+        "rows": rows,
+        "stacked": stacked,
+        "flowchart": flowchart,
+        "svg": svg,
+    }
+    return render(request, "atlas/classification.html", context)
 
 
 def login_locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:

@@ -5,5 +5,4 @@ from . import views
 app_name = "diagnosis"
 urlpatterns = [
     path("", views.glossary, name="glossary"),
-    path("classification/", views.classification, name="classification"),
 ]

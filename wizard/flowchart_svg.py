@@ -3,7 +3,7 @@
 Pure: it reads a ``knowledge.TreeNode`` and returns markup, so it can be tested without a
 database; its few words of its own come from the gettext catalogue. The drawing is a top-down
 tree with one column per leaf; each leaf lists the entities printed there. Colours and line
-weights come from classes styled in ``static/css/wizard.css`` (the page's CSP allows no inline
+weights come from classes styled in ``static/css/flowchart.css`` (the page's CSP allows no inline
 styles); presentation attributes give a readable fallback.
 
 Text does not wrap in SVG, so labels are broken into lines here by an estimate of how many
@@ -23,16 +23,19 @@ from django.utils.translation import gettext
 
 from .knowledge import TreeNode
 
-NODE_WIDTH = 150
-COLUMN_GAP = 18
-LEVEL_GAP = 44
-MARGIN = 16
-PAD = 10
-LINE = 19
-SMALL_LINE = 16
-# Characters that fit across a box at the label's and the small text's size.
-LABEL_CHARS = 16
-SMALL_CHARS = 19
+# Sized so the demo's eight leaves fit a 1280 px screen at scale 1 with all text at 16 px
+# (static/css/flowchart.css never scales the drawing down): a projector shows it legibly, and a
+# wider tree scrolls in its box instead of shrinking.
+NODE_WIDTH = 136
+COLUMN_GAP = 8
+LEVEL_GAP = 40
+MARGIN = 12
+PAD = 8
+LINE = 21
+SMALL_LINE = 20
+# Characters that fit across a box at 16 px (DejaVu Sans, the widest fallback, ~9.6 px each).
+LABEL_CHARS = 13
+SMALL_CHARS = 14
 
 
 def _captions(lang: str) -> dict[str, str]:
@@ -99,15 +102,20 @@ def flowchart_svg(
     names: Mapping[str, str] | None = None,
     emphasis: Iterable[str] = (),
     finding_labels: Mapping[str, str] | None = None,
+    links: Mapping[str, str] | None = None,
+    description: str | None = None,
 ) -> SafeString:
     """An inline ``<svg>`` of ``tree`` with the nodes and edges of ``path`` marked ``on-path``.
 
     ``names`` gives entity names (slug otherwise); ``emphasis`` marks entities (the leaders of
-    the ranking) in the leaf lists; ``finding_labels`` lets printed profiles read as answers.
+    the ranking) in the leaf lists; ``finding_labels`` lets printed profiles read as answers;
+    ``links`` makes each listed entity a link to its address; ``description`` replaces the
+    account of the path, for a page with no answers.
     """
     captions = _captions(lang)
     names = names or {}
     finding_labels = finding_labels or {}
+    links = links or {}
     on_path = list(path)
     on_path_set = set(on_path)
     lead = set(emphasis)
@@ -165,14 +173,16 @@ def flowchart_svg(
     height = bottom + MARGIN
 
     ordered = {b.node.id: b.node.label.get(lang) for b in boxes}
-    if len(on_path) > 1:
+    if description is None and len(on_path) > 1:
         trail = " → ".join(ordered.get(node_id, node_id) for node_id in on_path)
         description = f"{captions['path']} {trail}."
-    else:
+    elif description is None:
         description = captions["no_path"]
 
+    # With links inside, the drawing is a group a screen reader can enter, not one image.
+    role = "group" if links else "img"
     out = [
-        f'<svg class="flowchart__svg" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'<svg class="flowchart__svg" xmlns="http://www.w3.org/2000/svg" role="{role}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
         f'aria-labelledby="flowchart-title flowchart-desc">',
         f'<title id="flowchart-title">{escape(captions["title"])}</title>',
@@ -229,6 +239,8 @@ def flowchart_svg(
             y = b.y + b.height + SMALL_LINE + 2
             for slug, lines in b.entities:
                 cls = ' class="flow-lead"' if slug in lead else ""
+                if slug in links:
+                    out.append(f'<a href="{escape(links[slug])}">')
                 for i, line in enumerate(lines):
                     # Continuation lines hang under the first, past the bullet.
                     x = b.x + 4 if i == 0 else b.x + 16
@@ -238,6 +250,8 @@ def flowchart_svg(
                         f"{escape(text)}</tspan>"
                     )
                     y += SMALL_LINE
+                if slug in links:
+                    out.append("</a>")
             out.append("</text>")
     out.append("</svg>")
     return mark_safe("".join(out))

@@ -6,12 +6,15 @@ one its ``?lang=`` asks for (``translation.override``) before calling in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
+
+from atlas.lib.text import fold
 
 from .flowchart_svg import flowchart_svg
 from .knowledge import KnowledgeBase, Question, Text
@@ -121,8 +124,25 @@ def percent(score: float) -> str:
     return gettext("%(value)s%%") % {"value": shown}
 
 
-def _lr_text(lr: float) -> str:
-    return number_format(lr, 2 if lr < 0.1 else 1).rstrip("0").rstrip(".,")
+def lr_text(lr: float) -> str:
+    """A likelihood ratio as its size reads: "1.05", "0.95", "0.5", "3.5", "30", "0.012".
+
+    Two decimals below 2, one below 10, whole numbers above, and two significant digits
+    under 0.1, so a weak answer never reads as "×1"; trailing zeros are dropped.
+    """
+    if lr < 0.1:
+        decimals = 1 - math.floor(math.log10(lr)) if lr > 0 else 0
+    elif lr < 2:
+        decimals = 2
+    elif lr < 10:
+        decimals = 1
+    else:
+        decimals = 0
+    # number_format cuts a float's digits rather than rounding them.
+    text = number_format(round(lr, decimals), decimals)
+    if decimals:
+        text = text.rstrip("0").rstrip(".,")
+    return text
 
 
 def _reason(snapshot: Snapshot, slug: str, code: str, lr: float, lang: str) -> ReasonView:
@@ -134,7 +154,7 @@ def _reason(snapshot: Snapshot, slug: str, code: str, lr: float, lang: str) -> R
         code=code,
         label=answer_label(snapshot.kb, code, lang),
         lr=lr,
-        lr_text=_lr_text(lr),
+        lr_text=lr_text(lr),
         raised=lr > 1,
         why=why,
         why_lang=why_lang,
@@ -228,13 +248,41 @@ def differential(
     )
     if with_svg:
         names = {slug: text.get(lang) for slug, text in snapshot.names.items()}
-        printed = {code for node in nodes.values() for p in node.printed_profiles for code in p}
         result.svg = flowchart_svg(
             kb.tree,
             path,
             lang=lang,
             names=names,
             emphasis=[e.slug for e in entries[:3]],
-            finding_labels={code: answer_label(kb, code, lang) for code in printed},
+            finding_labels=_printed_finding_labels(kb, lang),
         )
     return result
+
+
+def poster_flowchart(snapshot: Snapshot, lang: str, *, printed: Mapping[str, str]) -> str:
+    """The poster's flowchart with no answers, each listed entity linking to its glossary entry
+    and followed by its label as printed (``printed``: slug -> label) where that differs."""
+    names = {}
+    for slug, text in snapshot.names.items():
+        name = text.get(lang)
+        label = printed.get(slug, "")
+        names[slug] = f"{name} ({label})" if label and fold(label) != fold(name) else name
+    kb = snapshot.kb
+    return flowchart_svg(
+        kb.tree,
+        [],  # no answers: nothing marked on the path
+        lang=lang,
+        names=names,
+        finding_labels=_printed_finding_labels(kb, lang),
+        links={slug: reverse("entity", args=[slug]) for slug in kb.leaf_of},
+        description=gettext(
+            "The poster's diagnostic algorithm: from the laboratory values, through the "
+            "mechanism and the distribution, to the entities listed at each branch."
+        ),
+    )
+
+
+def _printed_finding_labels(kb: KnowledgeBase, lang: str) -> dict[str, str]:
+    """Labels for the answers the flowchart prints, so its profiles read as answers."""
+    printed = {code for node in kb.nodes.values() for p in node.printed_profiles for code in p}
+    return {code: answer_label(kb, code, lang) for code in printed}

@@ -6,7 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from atlas.content import content_load
 from tests.conftest import axe_violations
+from tests.wizard.conftest import DEMO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,4 +112,55 @@ def test_the_wizard_fits_a_phone_and_its_flowchart_scrolls_in_its_own_box(
     label_height = page.locator(".flow-label").first.evaluate("el => el.getBBox().height")
     assert label_height >= 14
     assert errors == []
+    context.close()
+
+
+# Rendered font size of every text in the chart: its computed size in SVG units times the
+# SVG's scale on screen (drawn width / viewBox width).
+FLOWCHART_FONT_SIZES = """() => {
+  const svg = document.querySelector('.flowchart__svg');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll('text, tspan')].map(el => ({
+    text: el.textContent.trim().slice(0, 40),
+    px: parseFloat(getComputedStyle(el).fontSize) * scale,
+  }));
+}"""
+
+
+@pytest.fixture
+def demo_content(transactional_db):
+    content_load(path=DEMO)
+
+
+def test_the_demo_flowchart_reads_at_projector_size(page, demo_content):
+    page.goto("/en/wizard/?f=lab.calcium.normal&f=site.tendon&step=results")
+    sizes = page.evaluate(FLOWCHART_FONT_SIZES)
+    assert sizes
+    small = [s for s in sizes if s["px"] < 16]
+    assert small == [], f"flowchart text under 16px at 1280×720: {small[:5]}"
+
+
+def test_the_demo_flowchart_reads_at_projector_size_on_the_classification(page, demo_content):
+    page.goto("/en/glossary/classification/")
+    sizes = page.evaluate(FLOWCHART_FONT_SIZES)
+    assert sizes
+    assert [s for s in sizes if s["px"] < 16] == []
+    page.locator(".flowchart a", has_text="Tophaceous").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tophaceous gout")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/en/wizard/?f=lab.calcium.normal&f=site.tendon&step=results", "/es/glossary/classification/"],
+)
+def test_the_demo_flowchart_scrolls_in_its_box_on_a_phone(
+    chromium, live_server, demo_content, path
+):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    page = context.new_page()
+    page.goto(path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 390px"
+    assert page.locator(".flowchart").evaluate("el => el.scrollWidth > el.clientWidth")
+    assert min(s["px"] for s in page.evaluate(FLOWCHART_FONT_SIZES)) >= 16
     context.close()

@@ -51,7 +51,9 @@ def test_every_node_and_every_printed_entity_is_drawn(demo):
 
 def test_the_leading_entities_are_marked_in_their_leaf(demo):
     svg = flowchart_svg(demo.tree, ["calcinosis"], emphasis=["tophaceous-gout"])
-    assert re.findall(r'class="flow-lead"[^>]*data-entity="([^"]+)"', svg) == ["tophaceous-gout"]
+    # A name wrapped onto two lines is two marked lines of the one entity.
+    marked = re.findall(r'class="flow-lead"[^>]*data-entity="([^"]+)"', svg)
+    assert set(marked) == {"tophaceous-gout"}
 
 
 def test_labels_are_in_the_language_asked_for(demo):
@@ -65,7 +67,8 @@ def test_printed_profiles_read_as_answers_when_labels_are_given(demo):
     svg = flowchart_svg(demo.tree, ["calcinosis"], finding_labels=labels)
     altered = parse(svg).find(f".//{SVG}g[@data-node='lab-altered']")
     small = altered.find(f"{SVG}text[@class='flow-small']")
-    assert " ".join(t.text for t in small) == (
+    # Read without the line breaks: a code too long for a line is split inside it.
+    assert " ".join(t.text for t in small).replace("- ", "") == (
         "Printed: Calcium normal, Phosphate high Printed: lab.calcium.high, Phosphate high"
     )
 
