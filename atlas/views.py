@@ -10,7 +10,7 @@ from cases.models import Case
 from cases.selectors import case_cards
 from diagnosis.models import Entity, Mechanism
 from wizard.knowledge import KnowledgeBaseError
-from wizard.presenters import poster_flowchart
+from wizard.presenters import entity_weights, poster_flowchart
 from wizard.snapshot import knowledge_snapshot
 
 from .forms import SearchForm
@@ -99,8 +99,9 @@ def _get_entity_or_404(slug: str) -> Entity:
 
 
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A glossary entry with its cases: the one page that reads both the glossary and cases."""
+    """A glossary entry with its cases and, on demand, its weights in the wizard."""
     entity = _get_entity_or_404(slug)
+    weights = _weights(entity.slug)
     published = Case.objects.published()
     own = published.filter(Q(diagnosis=entity) | Q(diagnosis__parent=entity))
     in_differential = published.filter(differential=entity)
@@ -110,8 +111,20 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "case_count": own.count(),
         "differential_cases": case_cards(in_differential)[:CASES_SHOWN],
         "cases_shown": CASES_SHOWN,
+        "raised_by": [w for w in weights if w.raised],
+        "lowered_by": [w for w in weights if not w.raised],
     }
     return render(request, "atlas/entity.html", context)
+
+
+def _weights(slug: str) -> list:
+    """What raises and lowers this entity in the wizard, from the cached knowledge base (one
+    query when it is current); nothing when the knowledge base is unavailable."""
+    try:
+        snapshot = knowledge_snapshot()
+    except KnowledgeBaseError:
+        return []
+    return entity_weights(snapshot, slug, current_language())
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

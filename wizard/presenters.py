@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -102,10 +102,15 @@ class Differential:
 def answer_label(kb: KnowledgeBase, code: str, lang: str) -> str:
     """How an answer reads out of its question: "Serum calcium: High", or "Gout" in a checklist."""
     finding = kb.findings[code]
-    question = kb.question_by_id[finding.question]
-    if not question.single:
+    if not kb.question_by_id[finding.question].single:
         return finding.label.get(lang)
-    text = question.text.get(lang)
+    return question_and_answer(kb, code, lang)
+
+
+def question_and_answer(kb: KnowledgeBase, code: str, lang: str) -> str:
+    """An answer with its question whatever the question's kind: "Relevant history: Gout"."""
+    finding = kb.findings[code]
+    text = kb.question_by_id[finding.question].text.get(lang)
     joiner = " " if text.endswith("?") else ": "
     return f"{text}{joiner}{finding.label.get(lang)}"
 
@@ -159,6 +164,22 @@ def _reason(snapshot: Snapshot, slug: str, code: str, lr: float, lang: str) -> R
         why=why,
         why_lang=why_lang,
     )
+
+
+def entity_weights(snapshot: Snapshot, slug: str, lang: str) -> list[ReasonView]:
+    """Every weight the knowledge base gives ``slug``, as its entity page prints them.
+
+    Raising answers first, strongest first, then lowering ones, strongest first (ties in the
+    wizard's order); a ratio of exactly 1 moves nothing and is left out. No query: the
+    snapshot holds everything.
+    """
+    own = [w for w in snapshot.kb.weights if w.entity == slug and w.lr != 1]
+    order = {code: i for i, code in enumerate(snapshot.kb.findings)}
+    # Equal ratios keep the wizard's question order, whatever order the rows came in.
+    own.sort(key=lambda w: (w.lr < 1, -w.lr if w.lr > 1 else w.lr, order[w.finding]))
+    reasons = [_reason(snapshot, slug, w.finding, w.lr, lang) for w in own]
+    # Out of the wizard a checklist answer needs its question too: "Relevant history: Gout".
+    return [replace(r, label=question_and_answer(snapshot.kb, r.code, lang)) for r in reasons]
 
 
 def _conflict(kb: KnowledgeBase, first: str, second: str, lang: str) -> ConflictView:
