@@ -33,6 +33,7 @@ from .uploads import (
     SKIPPED,
     FileResult,
     MemoryUpload,
+    PathUpload,
     Upload,
     uploads_check,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "FileResult",
     "IngestPlan",
     "MemoryUpload",
+    "PathUpload",
     "Upload",
     "batch_ingest",
     "case_date_offset",

@@ -17,7 +17,6 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,23 +29,11 @@ from cases.tasks import ingest_batch
 
 from .commit import ingest_commit
 from .prepare import ingest_prepare
-from .uploads import REJECTED, FileResult, Upload, file_copy
+from .uploads import REJECTED, FileResult, PathUpload, Upload, file_copy
 
 logger = logging.getLogger(__name__)
 
 STAGING = "uploads"
-
-
-@dataclass
-class StagedUpload:
-    """One staged file, read from its path by `uploads.expand`."""
-
-    name: str
-    path: Path
-
-    def read(self, size: int = -1) -> bytes:
-        with self.path.open("rb") as handle:
-            return handle.read(size)
 
 
 def staging_root() -> Path:
@@ -116,7 +103,7 @@ def batch_ingest(batch_id: int) -> None:
     directory = Path(default_storage.path(batch.staging))
     results, state = list(batch.results), UploadBatch.State.FAILED
     try:
-        staged = [StagedUpload(item["name"], directory / item["staged"]) for item in batch.files]
+        staged = [PathUpload(item["name"], directory / item["staged"]) for item in batch.files]
         if not all(upload.path.is_file() for upload in staged):
             reason = "the uploaded files were removed before they were processed; upload again"
             results += [FileResult(upload.name, REJECTED, reason).as_dict() for upload in staged]

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from django.conf import settings
@@ -33,8 +34,7 @@ _HEAD = 4096
 
 
 class Upload(Protocol):
-    """What the service reads: Django's UploadedFile, `MemoryUpload` and any object with a
-    `path` on disk (the import command's `PathUpload`, a staged file) all fit."""
+    """What the service reads: Django's UploadedFile, `MemoryUpload` and `PathUpload` all fit."""
 
     name: str
 
@@ -48,6 +48,19 @@ class MemoryUpload:
 
     def read(self, size: int = -1) -> bytes:
         return self.data if size < 0 else self.data[:size]
+
+
+@dataclass
+class PathUpload:
+    """A file on disk under the name the author knows it by, opened only when it is read:
+    a file given to `import_images`, or a staged upload."""
+
+    name: str
+    path: Path
+
+    def read(self, size: int = -1) -> bytes:
+        with self.path.open("rb") as handle:
+            return handle.read(size)
 
 
 @dataclass

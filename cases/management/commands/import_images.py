@@ -4,20 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.ingest import IMPORTED, REJECTED, FileResult, images_ingest
+from cases.ingest import IMPORTED, REJECTED, FileResult, PathUpload, images_ingest
 from cases.models import Case, Image
-
-
-class PathUpload:
-    """A file on disk, read only when the ingest reaches it."""
-
-    def __init__(self, path: Path, display: str):
-        self.path = path
-        self.name = display
-
-    def read(self, size: int = -1) -> bytes:
-        with self.path.open("rb") as handle:
-            return handle.read(size)
 
 
 class Command(BaseCommand):
@@ -105,9 +93,9 @@ def _uploads(paths: list[Path]):
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 relative = child.relative_to(path)
                 if not any(part.startswith(".") for part in relative.parts):
-                    yield PathUpload(child, str(path / relative))
+                    yield PathUpload(str(path / relative), child)
         elif path.is_file():
-            yield PathUpload(path, str(path))
+            yield PathUpload(str(path), path)
         else:
             raise CommandError(f"{path} is neither a file nor a folder.")
 
