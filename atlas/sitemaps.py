@@ -14,7 +14,7 @@ class StaticSitemap(Sitemap):
             "home",
             "cases:list",
             "diagnosis:glossary",
-            "diagnosis:classification",
+            "classification",
             "wizard:wizard",
         ]
 

@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from diagnosis import urls as glossary_urls
-
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -20,21 +18,10 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("cases/", include("cases.urls")),
-    # The glossary's own pages first, so "classification/" is not taken for an entity's slug.
-    # The classification draws the wizard's flowchart, so its view is the site's; it keeps its
-    # name in the glossary's namespace, "diagnosis:classification".
-    path(
-        "glossary/",
-        include(
-            (
-                [
-                    *glossary_urls.urlpatterns,
-                    path("classification/", views.classification, name="classification"),
-                ],
-                glossary_urls.app_name,
-            )
-        ),
-    ),
+    path("glossary/", include("diagnosis.urls")),
+    # The site's pages under /glossary/ read the glossary with cases or the wizard; the
+    # classification comes before the entity's slug, which would take "classification".
+    path("glossary/classification/", views.classification, name="classification"),
     path("glossary/<slug:slug>/", views.entity_detail, name="entity"),
     path("wizard/", include("wizard.urls")),
     path("admin/", admin.site.urls),
