@@ -63,7 +63,7 @@ def classification(request: HttpRequest) -> HttpResponse:
         printed = dict(
             Entity.objects.exclude(printed_label="").values_list("slug", "printed_label")
         )
-        svg = poster_flowchart(knowledge_snapshot(), current_language(), printed=dict(printed))
+        svg = poster_flowchart(knowledge_snapshot(), current_language(), printed=printed)
     except KnowledgeBaseError:
         svg = ""  # the table still shows; the wizard page explains what is missing
     context = {

@@ -34,8 +34,8 @@ def images_ingest(
     on_file: Callable[[FileResult], None] | None = None,
 ) -> list[FileResult]:
     """Import uploads as new images of `study`: one per series, multi-frame file or picture."""
-    plan = ingest_prepare(case=study.case, files=files, on_file=on_file)
-    ingest_commit(plan=plan, study=study)
+    with ingest_prepare(case=study.case, files=files, on_file=on_file) as plan:
+        ingest_commit(plan=plan, study=study)
     return plan.results
 
 
@@ -47,14 +47,14 @@ def image_ingest(
     `synthetic` is for generated illustrations only (the demo content): a file that states
     BurnedInAnnotation NO is then taken at its word, whatever its Image Type says.
     """
-    plan = ingest_prepare(case=image.study.case, files=files, synthetic=synthetic)
-    if len(plan.groups) > 1:
-        reason = f"the files form {len(plan.groups)} images; one was expected"
-        for result in plan.results:
-            if result.status == IMPORTED:
-                result.status, result.reason = REJECTED, reason
-        plan.groups = []
-    ingest_commit(plan=plan, study=image.study, image=image)
+    with ingest_prepare(case=image.study.case, files=files, synthetic=synthetic) as plan:
+        if len(plan.groups) > 1:
+            reason = f"the files form {len(plan.groups)} images; one was expected"
+            for result in plan.results:
+                if result.status == IMPORTED:
+                    result.status, result.reason = REJECTED, reason
+            plan.groups = []
+        ingest_commit(plan=plan, study=image.study, image=image)
     return plan.results
 
 
