@@ -17,6 +17,8 @@ from .models import (
     FlowchartNode,
     Question,
     QuestionGroup,
+    Reference,
+    RetiredFinding,
 )
 from .snapshot import knowledge_problems
 
@@ -67,8 +69,8 @@ class EntityPriorInline(admin.StackedInline):
 class FindingWeightInline(TranslationTabularInline):
     model = FindingWeight
     extra = 0
-    fields = ("finding", "lr", "why")
-    autocomplete_fields = ("finding",)
+    fields = ("finding", "lr", "why", "reference")
+    autocomplete_fields = ("finding", "reference")
 
 
 class EntityWizardAdmin(KnowledgeCheckMixin, EntityAdmin):
@@ -83,7 +85,7 @@ admin.site.register(Entity, EntityWizardAdmin)
 class QuestionInline(TranslationTabularInline):
     model = Question
     extra = 0
-    fields = ("key", "kind", "text", "order")
+    fields = ("key", "kind", "text", "cost", "order")
     show_change_link = True
 
 
@@ -127,7 +129,7 @@ class FindingInline(TranslationTabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(KnowledgeCheckMixin, TranslationAdmin):
-    list_display = ("text", "key", "group", "kind", "order")
+    list_display = ("text", "key", "group", "kind", "cost", "order")
     list_filter = ("group", "kind")
     list_select_related = ("group",)
     search_fields = ("key", "text")
@@ -180,3 +182,17 @@ class FlowchartNodeAdmin(KnowledgeCheckMixin, TranslationAdmin):
         "printed_profiles",
         "note",
     )
+
+
+@admin.register(Reference)
+class ReferenceAdmin(KnowledgeCheckMixin, admin.ModelAdmin):
+    list_display = ("key", "text")
+    search_fields = ("key", "text")
+
+
+@admin.register(RetiredFinding)
+class RetiredFindingAdmin(KnowledgeCheckMixin, TranslationAdmin):
+    list_display = ("code", "why")
+    search_fields = ("code",)
+    autocomplete_fields = ("into",)
+    fields = ("code", "into", "why")

@@ -3,6 +3,8 @@
 Both answer JSON, outside the language prefix. Names come in the request's language: ``?lang=es``
 or else the Accept-Language header; English by default. Unknown finding codes are reported in
 ``ignored``, never refused; contradictory answers are ranked and reported in ``conflicts``.
+Retired codes (split into more precise findings) are listed by ``findings`` under ``retired``;
+``rank`` reads them as their parts and reports them in ``mapped``.
 """
 
 from __future__ import annotations
@@ -62,7 +64,15 @@ def findings(request: HttpRequest) -> JsonResponse:
         }
         for group in kb.groups
     ]
-    return _json({"groups": groups, "codes": list(kb.findings)})
+    retired = [
+        {
+            "code": r.code,
+            "into": list(r.into),
+            "why": {"en": r.why.en, "es": r.why.es} if r.why else None,
+        }
+        for r in kb.retired
+    ]
+    return _json({"groups": groups, "codes": list(kb.findings), "retired": retired})
 
 
 @require_GET
@@ -112,6 +122,7 @@ def rank(request: HttpRequest) -> JsonResponse:
                 for entry in ddx.entries
             ],
             "ignored": ddx.ignored,
+            "mapped": [{"code": m.code, "into": m.into, "why": m.why or None} for m in ddx.mapped],
             "conflicts": [
                 {"findings": list(conflict.codes), "why": conflict.why}
                 for conflict in ddx.conflicts

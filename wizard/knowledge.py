@@ -21,12 +21,16 @@ The dict (and ``fixtures/calcifications/ddx.json``) looks like this; texts are {
 
     {"mechanisms": ["dystrophic", "metastatic", "iatrogenic", "idiopathic"],
      "groups": [{"id": "laboratory", "label": {...}, "questions": [
-        {"id": "lab.calcium", "kind": "single|multi", "text": {...},
+        {"id": "lab.calcium", "kind": "single|multi", "text": {...}, "cost": 0.5,
          "answers": [{"code": "lab.calcium.high", "label": {...}, "base": 0.05}]}]}],
      "entities": [{"slug": "hyperparathyroidism", "mechanism": "metastatic", "prior": 3,
                    "tree_node": "metastatic",
-                   "weights": [{"finding": "lab.calcium.high", "lr": 12, "why": "..."}]}],
-     "weights": [{"entity": "...", "finding": "...", "lr": 2, "why": "..."}],
+                   "weights": [{"finding": "lab.calcium.high", "lr": 12, "why": {...},
+                                "ref": "banks-2005"}]}],
+     "weights": [{"entity": "...", "finding": "...", "lr": 2, "why": {...}}],
+     "references": [{"id": "banks-2005", "text": "the full citation"}],
+     "retired": [{"code": "morph.linear", "into": ["morph.rice-grain", "morph.streaks"],
+                  "why": {...}}],
      "contradictions": [{"findings": ["hx.ckd", "lab.renal.normal"], "why": {...}}],
      "tree": {"id": "calcinosis", "label": {...}, "children": [
         {"id": "lab-altered", "label": {...}, "select": ["lab.calcium.high"],
@@ -37,6 +41,16 @@ The dict (and ``fixtures/calcifications/ddx.json``) looks like this; texts are {
 Weights may sit under their entity or in the flat top-level list (as database rows would);
 ``prior`` is a relative weight, normalised on load; ``tree_node`` is needed only for entities
 that the flowchart does not print. Unknown keys (``note``) are kept out of the dataclasses.
+
+A weight's ``why`` is {"en", "es"}; a plain string is read as English only, and where the
+Spanish is missing the English is shown, marked as English. Its optional ``ref`` is the ``id``
+of one of the top-level ``references``. A question's optional ``cost`` (a positive number,
+1 by default) is the relative effort of getting its answer: a blood test is cheap.
+
+A ``retired`` code is one that was split into more precise findings: it is no longer an answer,
+but addresses and API calls that still use it keep working, read as its parts
+(``KnowledgeBase.expand_retired``). A retired code must not be a live finding, and every part
+must be one.
 """
 
 from __future__ import annotations
@@ -82,6 +96,14 @@ class Text:
     def get(self, lang: str) -> str:
         return getattr(self, lang, "") or self.en
 
+    def pick(self, lang: str) -> tuple[str, str]:
+        """The text in ``lang`` and that language; English, marked so, where it is missing."""
+        shown = getattr(self, lang, "")
+        return (shown, lang) if shown else (self.en, "en")
+
+    def __bool__(self) -> bool:
+        return bool(self.en or self.es)
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -100,6 +122,8 @@ class Question:
     kind: str
     text: Text
     findings: tuple[Finding, ...]
+    # The relative effort of getting the answer; the next best question is chosen per unit.
+    cost: float = 1.0
 
     @property
     def single(self) -> bool:
@@ -137,7 +161,26 @@ class Weight:
     entity: str
     finding: str
     lr: float
-    why: str = ""
+    why: Text = Text("", "")
+    # The id of the reference (``KnowledgeBase.references``) the figure comes from, if any.
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A source that weights cite: ``id`` is what a weight's ``ref`` names."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Retired:
+    """A code that was split into ``into``; answers that still use it are read as its parts."""
+
+    code: str
+    into: tuple[str, ...]
+    why: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +232,8 @@ class KnowledgeBase:
     contradictions: tuple[Contradiction, ...] = ()
     mechanisms: tuple[str, ...] = ()
     title: Text | None = None
+    references: tuple[Reference, ...] = ()
+    retired: tuple[Retired, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     # -- construction -------------------------------------------------------------------
@@ -226,6 +271,33 @@ class KnowledgeBase:
     @cached_property
     def entity_by_slug(self) -> dict[str, Entity]:
         return {e.slug: e for e in self.entities}
+
+    @cached_property
+    def reference_by_id(self) -> dict[str, Reference]:
+        return {r.id: r for r in self.references}
+
+    @cached_property
+    def retired_by_code(self) -> dict[str, Retired]:
+        return {r.code: r for r in self.retired}
+
+    def expand_retired(self, codes: Iterable[str]) -> tuple[list[str], list[Retired]]:
+        """Replace each retired code by its parts, in place; also which retired codes were met.
+
+        Other codes, known or not, pass through unchanged; each retired code is reported once.
+        """
+        if isinstance(codes, str):
+            codes = [codes]
+        retired = self.retired_by_code
+        expanded: list[str] = []
+        mapped: dict[str, Retired] = {}
+        for code in codes:
+            found = retired.get(code)
+            if found is None:
+                expanded.append(code)
+            else:
+                expanded.extend(found.into)
+                mapped.setdefault(code, found)
+        return expanded, list(mapped.values())
 
     @cached_property
     def _lr(self) -> dict[tuple[str, str], Weight]:
@@ -365,7 +437,9 @@ class _Parser:
         findings = {f.code: f for g in groups for q in g.questions for f in q.findings}
         entities = self.entities(data.get("entities") or [])
         slugs = {e.slug for e in entities}
-        weights = self.weights(data, findings, slugs)
+        references = self.references(data.get("references") or [])
+        weights = self.weights(data, findings, slugs, {r.id for r in references})
+        retired = self.retired(data.get("retired") or [], findings)
         contradictions = self.contradictions(data.get("contradictions") or [], findings)
         tree = self.node(data.get("tree") or {}, "tree", set())
         self.check_tree(tree, findings, slugs, entities)
@@ -386,6 +460,8 @@ class _Parser:
             contradictions=contradictions,
             mechanisms=self.mechanisms,
             title=title,
+            references=references,
+            retired=retired,
             extra={k: v for k, v in data.items() if k in {"schema", "source", "note"}},
         )
 
@@ -445,8 +521,11 @@ class _Parser:
                         self.fail(
                             f"{where}: base rates of its answers add up to {total:.3f}, not 1"
                         )
+                cost = self.number(q.get("cost", 1), f"{where} cost")
+                if cost <= 0:
+                    self.fail(f"{where} cost must be a positive number, got {cost:g}")
                 questions.append(
-                    Question(qid, gid, kind, self.text(q.get("text"), where), tuple(findings))
+                    Question(qid, gid, kind, self.text(q.get("text"), where), tuple(findings), cost)
                 )
             groups.append(Group(gid, self.text(g.get("label"), f"group {gid!r}"), tuple(questions)))
         return tuple(groups)
@@ -475,7 +554,75 @@ class _Parser:
             entities = [Entity(e.slug, e.mechanism, e.prior / total, e.tree_node) for e in entities]
         return tuple(entities)
 
-    def weights(self, data: Mapping, findings: dict[str, Finding], slugs: set[str]):
+    def weight_why(self, value: Any, where: str) -> Text:
+        """A weight's reason: {"en", "es"}, or a plain string (English only); Spanish may wait."""
+        if value is None or isinstance(value, str):
+            return Text(value or "", "")
+        if not isinstance(value, Mapping):
+            self.fail(f"{where}: why must be a string or {{'en': ..., 'es': ...}}")
+            return Text("", "")
+        if not str(value.get("en") or "").strip() and str(value.get("es") or "").strip():
+            self.fail(f"{where}: why has Spanish but no English")
+        return Text(str(value.get("en") or ""), str(value.get("es") or ""))
+
+    def references(self, raw: Any) -> tuple[Reference, ...]:
+        if not isinstance(raw, list | tuple):
+            self.fail("references must be a list of {'id': ..., 'text': ...}")
+            return ()
+        references, seen = [], set()
+        for r in raw:
+            rid = str(r.get("id") or "") if isinstance(r, Mapping) else ""
+            if not _SLUG.match(rid):
+                self.fail(f"reference id {rid!r} is not a slug")
+            if rid in seen:
+                self.fail(f"reference {rid!r} is defined twice")
+            seen.add(rid)
+            text = str(r.get("text") or "").strip() if isinstance(r, Mapping) else ""
+            if not text:
+                self.fail(f"reference {rid!r} has no text")
+            references.append(Reference(rid, text))
+        return tuple(references)
+
+    def retired(self, raw: Any, findings: dict[str, Finding]) -> tuple[Retired, ...]:
+        if not isinstance(raw, list | tuple):
+            self.fail("retired must be a list of {'code': ..., 'into': [...], 'why': {...}}")
+            return ()
+        result, seen = [], set()
+        order = {code: i for i, code in enumerate(findings)}
+        for r in raw:
+            if not isinstance(r, Mapping):
+                self.fail(f"retired entry {r!r} is not an object")
+                continue
+            code = str(r.get("code") or "")
+            where = f"retired code {code!r}"
+            if not _CODE.match(code):
+                self.fail(f"{where} is not a dotted lowercase code")
+            if code in seen:
+                self.fail(f"{where} is retired twice")
+            seen.add(code)
+            if code in findings:
+                self.fail(f"{where} is still a live finding")
+            into = r.get("into")
+            if not isinstance(into, list | tuple) or not into:
+                self.fail(f"{where}: into must list the findings it was split into")
+                into = []
+            into = tuple(dict.fromkeys(str(part) for part in into))
+            for part in into:
+                if part not in findings:
+                    self.fail(f"{where}: part {part!r} is not a live finding")
+            # Parts in wizard order, as the database (which keeps no order) gives them too.
+            into = tuple(sorted(into, key=lambda c: order.get(c, len(order))))
+            why = r.get("why")
+            result.append(Retired(code, into, self.text(why, where) if why is not None else None))
+        return tuple(result)
+
+    def weights(
+        self,
+        data: Mapping,
+        findings: dict[str, Finding],
+        slugs: set[str],
+        references: set[str] = frozenset(),
+    ):
         raw = [
             {**w, "entity": e.get("slug")}
             for e in data.get("entities") or []
@@ -501,7 +648,11 @@ class _Parser:
                     f"{where}: LR {lr:g} times base rate {findings[code].base:g} "
                     "is a probability above one"
                 )
-            weights.append(Weight(str(entity), str(code), lr, str(w.get("why") or "")))
+            ref = w.get("ref") or None
+            if ref is not None and ref not in references:
+                self.fail(f"{where}: unknown reference {ref!r}")
+            why = self.weight_why(w.get("why"), where)
+            weights.append(Weight(str(entity), str(code), lr, why, ref))
         return tuple(weights)
 
     def contradictions(self, raw: list, findings: dict[str, Finding]):

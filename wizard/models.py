@@ -78,12 +78,28 @@ class Question(models.Model):
     order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Order within its step.")
     )
+    cost = models.FloatField(
+        _("cost"),
+        default=1,
+        help_text=_(
+            "The relative effort of getting the answer: 1 for most questions, less for a cheap "
+            "and objective one such as a blood test. The wizard suggests the question that "
+            "tells most per unit of cost."
+        ),
+    )
 
     class Meta:
         db_table = "diagnosis_question"
         ordering = ["group__order", "order", "key"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cost__gt=0),
+                name="question_cost_positive",
+                violation_error_message=_("The cost must be a positive number."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -338,6 +354,23 @@ class EntityPrior(models.Model):
         return f"{self.entity}: {self.prior:g}"
 
 
+class Reference(models.Model):
+    """A source that the knowledge base's weights cite, printed with them on entity pages."""
+
+    key = models.SlugField(
+        _("key"), max_length=80, unique=True, help_text=_("Stable identifier, e.g. banks-2005.")
+    )
+    text = models.TextField(_("citation"), help_text=_("The full citation, as printed."))
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class FindingWeight(models.Model):
     """How much a finding speaks for (above 1) or against (below 1) an entity."""
 
@@ -361,6 +394,15 @@ class FindingWeight(models.Model):
     )
     why = models.TextField(
         _("why"), blank=True, help_text=_("The reason for the figure, shown to residents.")
+    )
+    reference = models.ForeignKey(
+        Reference,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="weights",
+        verbose_name=_("reference"),
+        help_text=_("Where the figure comes from, if one source gives it."),
     )
 
     class Meta:
@@ -436,6 +478,48 @@ class Contradiction(models.Model):
             raise ValidationError(_("This pair is already declared the other way round."))
 
 
+class RetiredFinding(models.Model):
+    """A finding code that was split into more precise findings.
+
+    It is no longer an answer, but addresses and API calls that still use it keep working: the
+    wizard reads it as its parts and says so.
+    """
+
+    code = models.CharField(
+        _("code"),
+        max_length=80,
+        unique=True,
+        validators=[CODE_VALIDATOR],
+        help_text=_("The old code, as bookmarks and API calls may still use it."),
+    )
+    into = models.ManyToManyField(
+        Finding,
+        related_name="replaces",
+        verbose_name=_("split into"),
+        help_text=_("The findings that now say what the old code said."),
+    )
+    why = models.CharField(
+        _("why"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why the code was split, as the wizard tells the resident."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("retired finding")
+        verbose_name_plural = _("retired findings")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        if self.code and Finding.objects.filter(code=self.code).exists():
+            raise ValidationError(
+                {"code": _("A live finding has this code; a retired code must not be an answer.")}
+            )
+
+
 class KnowledgeVersion(models.Model):
     """One row whose token changes whenever the knowledge base does; caches key on it."""
 
@@ -479,9 +563,15 @@ for _model in (
     FlowchartNode,
     EntityPrior,
     FindingWeight,
+    Reference,
     Contradiction,
+    RetiredFinding,
 ):
     for _signal in (post_save, post_delete):
         _signal.connect(_knowledge_changed, sender=_model, dispatch_uid=f"kb-{_model.__name__}")
-for _through in (FlowchartNode.select.through, FlowchartNode.entities.through):
+for _through in (
+    FlowchartNode.select.through,
+    FlowchartNode.entities.through,
+    RetiredFinding.into.through,
+):
     m2m_changed.connect(_knowledge_m2m_changed, sender=_through, dispatch_uid=f"kb-{_through}")

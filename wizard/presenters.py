@@ -44,6 +44,8 @@ class ReasonView:
     raised: bool
     why: str
     why_lang: str
+    # The full citation of the reference the figure comes from, if the weight names one.
+    source: str = ""
 
 
 @dataclass
@@ -78,6 +80,17 @@ class ConflictView:
 
 
 @dataclass
+class MappedView:
+    """A retired code among the answers, read as its parts."""
+
+    code: str
+    into: list[str]
+    labels: list[str]
+    why: str
+    why_lang: str
+
+
+@dataclass
 class NextQuestionView:
     id: str
     text: str
@@ -90,6 +103,7 @@ class Differential:
     entries: list[EntryView]
     answers: list[tuple[str, str]]
     ignored: list[str]
+    mapped: list[MappedView]
     conflicts: list[ConflictView]
     next_question: NextQuestionView | None
     path: list[tuple[str, str]]
@@ -151,10 +165,10 @@ def lr_text(lr: float) -> str:
 
 
 def _reason(snapshot: Snapshot, slug: str, code: str, lr: float, lang: str) -> ReasonView:
-    weight = snapshot.kb.weight(slug, code)
-    why, why_lang = (weight.why if weight else ""), "en"
-    if lang == "es" and (slug, code) in snapshot.why_es:
-        why, why_lang = snapshot.why_es[(slug, code)], "es"
+    kb = snapshot.kb
+    weight = kb.weight(slug, code)
+    why, why_lang = weight.why.pick(lang) if weight else ("", "en")
+    reference = kb.reference_by_id.get(weight.ref) if weight and weight.ref else None
     return ReasonView(
         code=code,
         label=answer_label(snapshot.kb, code, lang),
@@ -163,6 +177,7 @@ def _reason(snapshot: Snapshot, slug: str, code: str, lr: float, lang: str) -> R
         raised=lr > 1,
         why=why,
         why_lang=why_lang,
+        source=reference.text if reference else "",
     )
 
 
@@ -207,6 +222,22 @@ def split_answers(kb: KnowledgeBase, codes: Iterable[str]) -> tuple[list[str], l
     ]
 
 
+def mapped_views(kb: KnowledgeBase, mapped: Iterable, lang: str) -> list[MappedView]:
+    views = []
+    for retired in mapped:
+        why, why_lang = retired.why.pick(lang) if retired.why else ("", lang)
+        views.append(
+            MappedView(
+                code=retired.code,
+                into=list(retired.into),
+                labels=[answer_label(kb, code, lang) for code in retired.into],
+                why=why,
+                why_lang=why_lang,
+            )
+        )
+    return views
+
+
 def question_view(kb: KnowledgeBase, qid: str | None, lang: str) -> NextQuestionView | None:
     if qid is None:
         return None
@@ -224,9 +255,13 @@ def differential(
     with_cases: bool = True,
     with_svg: bool = True,
 ) -> Differential:
-    """Rank the answers and describe the result in ``lang`` (one query, for the cases)."""
+    """Rank the answers and describe the result in ``lang`` (one query, for the cases).
+
+    Retired codes among the answers are read as their parts, and listed in ``mapped``.
+    """
     kb = snapshot.kb
-    known, ignored = split_answers(kb, codes)
+    expanded, mapped = kb.expand_retired(codes)
+    known, ignored = split_answers(kb, expanded)
     ranking = rank(kb, known)
     results = ranking.results[:limit]
     entries = []
@@ -260,6 +295,7 @@ def differential(
         entries=entries,
         answers=[(code, answer_label(kb, code, lang)) for code in known],
         ignored=ignored,
+        mapped=mapped_views(kb, mapped, lang),
         conflicts=[_conflict(kb, a, b, lang) for a, b in ranking.conflicts],
         next_question=question_view(kb, next_best_question(kb, known), lang),
         path=[(node_id, nodes[node_id].label.get(lang)) for node_id in path],

@@ -13,7 +13,13 @@ so in ``wizard.presenters.SCORE_MEANING``.
 
 An answer says what is present; an unticked box is not evidence of absence. Unknown codes are
 set aside in ``Ranking.ignored``; contradictory answers are kept, used, and reported in
-``Ranking.conflicts``.
+``Ranking.conflicts``. A retired code (one split into more precise findings) is read as its
+parts before anything else, and reported in ``Ranking.mapped``.
+
+The next best question is the unanswered one with the largest expected information gain per
+unit of its ``cost`` (the relative effort of getting the answer: 1 by default, less for a blood
+test), so a cheap question that tells almost as much is asked first; ties go to the question
+that comes first in the wizard.
 
 Nothing here touches the ORM: everything works on ``wizard.knowledge.KnowledgeBase``, however
 it was built. The per-entity arrays are computed once per knowledge base and cached.
@@ -30,7 +36,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .knowledge import KnowledgeBase, TreeNode
+from .knowledge import KnowledgeBase, Retired, TreeNode
 
 # Multi-choice questions are scored by enumerating every combination of ticked boxes; past
 # this many boxes only the most informative ones are enumerated (the gain is then a lower bound).
@@ -100,6 +106,8 @@ class Ranking:
     conflicts: list[tuple[str, str]]
     answers: tuple[str, ...]
     log_scores: dict[str, float]
+    # Retired codes among the answers, each read as its parts.
+    mapped: tuple[Retired, ...] = ()
 
     def position(self, slug: str) -> int:
         """Rank of ``slug``, counting from 1."""
@@ -110,8 +118,12 @@ class Ranking:
 
 
 def rank(kb: KnowledgeBase, answers: Iterable[str]) -> Ranking:
-    """Rank every entity of ``kb`` given the answers (finding codes), best first."""
+    """Rank every entity of ``kb`` given the answers (finding codes), best first.
+
+    Retired codes are first replaced by their parts (``Ranking.mapped`` says which).
+    """
     index = _index_for(kb)
+    answers, mapped = kb.expand_retired(answers)
     known, ignored = index.split(answers)
     log_scores = index.log_scores(known)
     posterior = _softmax(log_scores)
@@ -123,6 +135,7 @@ def rank(kb: KnowledgeBase, answers: Iterable[str]) -> Ranking:
         conflicts=index.conflicts(known),
         answers=tuple(known),
         log_scores=dict(zip(index.slugs, log_scores.tolist(), strict=True)),
+        mapped=tuple(mapped),
     )
 
 
@@ -138,21 +151,30 @@ def information_gains(
     E. The gain is the mutual information between the leading entity and the answer.
     """
     index = _index_for(kb)
-    known, _ignored = index.split(answers)
+    known, _ignored = index.split(kb.expand_retired(answers)[0])
     return index.gains(known, top_n)
 
 
 def next_best_question(kb: KnowledgeBase, answers: Iterable[str], top_n: int = 5) -> str | None:
-    """The unanswered question that best separates the leading candidates, or None.
+    """The unanswered question with the largest expected gain per unit cost, or None.
 
-    None means every question is answered, or no unanswered one is expected to change the
-    posterior among the leaders. Ties go to the question that comes first in the wizard.
+    Each question's expected information gain over the leaders (``information_gains``) is
+    divided by its ``cost``, the relative effort of getting the answer (1 by default), so a
+    blood test at 0.5 is asked before an examination at 1 that tells a little more, but not
+    before one that tells more than twice as much. None means every question is answered, or
+    no unanswered one is expected to change the posterior among the leaders (a gain below
+    ``MIN_GAIN`` bits, whatever its cost). Ties go to the question that comes first in the
+    wizard.
     """
     gains = information_gains(kb, answers, top_n)
-    best, best_gain = None, MIN_GAIN
+    questions = kb.question_by_id
+    best, best_value = None, 0.0
     for qid, gain in gains.items():
-        if gain > best_gain:
-            best, best_gain = qid, gain
+        if gain <= MIN_GAIN:
+            continue
+        value = gain / questions[qid].cost
+        if best is None or value > best_value:
+            best, best_value = qid, value
     return best
 
 

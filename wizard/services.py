@@ -26,6 +26,8 @@ from .models import (
     KnowledgeVersion,
     Question,
     QuestionGroup,
+    Reference,
+    RetiredFinding,
 )
 from .snapshot import knowledge_from_db
 
@@ -39,6 +41,11 @@ def knowledge_load(*, data: Mapping[str, Any]) -> dict[str, int]:
     entity's weights, a node's selecting findings and entities) become the file's lists. Rows
     the file does not mention are left alone. Entities and mechanisms must already be in the
     glossary: its mechanisms are the ones the knowledge base may name.
+
+    A code the file retires (``retired``) stops being a finding: the cases that recorded it
+    record each of its parts instead (assumed if it was, and if the case did not already state
+    the part), then its row goes, with its weights, selections and contradictions. A code the
+    file lists as a finding is no longer retired. References are matched by ``id``.
     """
     problems: list[str] = []
     entities = {e.slug: e for e in Entity.objects.all()}
@@ -65,6 +72,7 @@ def knowledge_load(*, data: Mapping[str, Any]) -> dict[str, int]:
                     "group": group,
                     "kind": q["kind"],
                     "order": q_order,
+                    "cost": q.get("cost", 1),
                     **spread("text", q["text"]),
                 },
             )
@@ -82,6 +90,12 @@ def knowledge_load(*, data: Mapping[str, Any]) -> dict[str, int]:
                         **spread("label", a["label"]),
                     },
                 )
+
+    _retire(data.get("retired") or [], findings)
+    references = {
+        r["id"]: Reference.objects.update_or_create(key=r["id"], defaults={"text": r["text"]})[0]
+        for r in data.get("references") or []
+    }
 
     nodes: dict[str, FlowchartNode] = {}
 
@@ -128,7 +142,9 @@ def knowledge_load(*, data: Mapping[str, Any]) -> dict[str, int]:
         )
     for w in flat:
         entity, finding = entities[w["entity"]], findings[w["finding"]]
-        values = {"lr": w["lr"], **spread("why", w.get("why"))}
+        reference = references.get(w.get("ref") or "")
+        values = {"lr": w["lr"], "reference_id": reference.pk if reference else None}
+        values.update(spread("why", w.get("why")))
         row = weights.get((entity.pk, finding.pk))
         keep.add((entity.pk, finding.pk))
         if row is None:
@@ -138,7 +154,7 @@ def knowledge_load(*, data: Mapping[str, Any]) -> dict[str, int]:
                 setattr(row, k, v)
             changed.append(row)
     FindingWeight.objects.bulk_create(new)
-    FindingWeight.objects.bulk_update(changed, ["lr", "why_en", "why_es"])
+    FindingWeight.objects.bulk_update(changed, ["lr", "reference", "why_en", "why_es"])
     stale = [row.pk for key, row in weights.items() if key not in keep]
     FindingWeight.objects.filter(pk__in=stale).delete()
 
@@ -161,7 +177,39 @@ def knowledge_load(*, data: Mapping[str, Any]) -> dict[str, int]:
         "findings": len(findings),
         "weights": len(flat),
         "flowchart nodes": len(nodes),
+        "retired codes": len(data.get("retired") or []),
     }
+
+
+def _retire(raw: list[Mapping[str, Any]], findings: dict[str, Finding]) -> None:
+    """Write the retired codes, moving what recorded an old finding onto its parts."""
+    RetiredFinding.objects.filter(code__in=findings).delete()  # live again
+    for r in raw:
+        parts = [findings[code] for code in r["into"]]
+        old = Finding.objects.filter(code=r["code"]).first()
+        if old is not None:
+            stated = {
+                (row.case_id, row.finding_id): row
+                for row in CaseFinding.objects.filter(
+                    case__in=old.case_findings.values("case"), finding__in=parts
+                )
+            }
+            for moved in old.case_findings.all():
+                for part in parts:
+                    row = stated.get((moved.case_id, part.pk))
+                    if row is None:
+                        CaseFinding.objects.create(
+                            case_id=moved.case_id, finding=part, assumed=moved.assumed
+                        )
+                    elif row.assumed and not moved.assumed:
+                        # Stated under the old code: the part is stated, not assumed.
+                        row.assumed = False
+                        row.save(update_fields=["assumed"])
+            old.delete()
+        retired, _ = RetiredFinding.objects.update_or_create(
+            code=r["code"], defaults=spread("why", r.get("why"))
+        )
+        retired.into.set(parts)
 
 
 @transaction.atomic
@@ -169,6 +217,22 @@ def case_findings_load(*, data: Mapping[str, Any]) -> dict[str, int]:
     """Record each listed case's findings (``case_findings.json``); its list replaces the old."""
     rows = data.get("cases") or []
     codes = {c for row in rows for c in [*row.get("findings", []), *row.get("assumed", [])]}
+    # A retired code is recorded as its parts.
+    parts: dict[str, list[str]] = {}
+    for code, part in RetiredFinding.objects.filter(code__in=codes).values_list(
+        "code", "into__code"
+    ):
+        if part:
+            parts.setdefault(code, []).append(part)
+    rows = [
+        {
+            **row,
+            "findings": _expand(row.get("findings", []), parts),
+            "assumed": _expand(row.get("assumed", []), parts),
+        }
+        for row in rows
+    ]
+    codes = {c for row in rows for c in [*row["findings"], *row["assumed"]]}
     findings = {f.code: f for f in Finding.objects.filter(code__in=codes)}
     cases = {c.slug: c for c in Case.objects.filter(slug__in=[r.get("case") for r in rows])}
     problems = [
@@ -181,11 +245,15 @@ def case_findings_load(*, data: Mapping[str, Any]) -> dict[str, int]:
         raise KnowledgeBaseError(problems)
     for row in rows:
         case = cases[row["case"]]
-        wanted = {code: False for code in row.get("findings", [])}
-        wanted.update({code: True for code in row.get("assumed", [])})
+        wanted = {code: False for code in row["findings"]}
+        wanted.update({code: True for code in row["assumed"]})
         CaseFinding.objects.filter(case=case).exclude(finding__code__in=wanted).delete()
         for code, assumed in wanted.items():
             CaseFinding.objects.update_or_create(
                 case=case, finding=findings[code], defaults={"assumed": assumed}
             )
     return {"cases with findings": len(rows)}
+
+
+def _expand(codes: list[str], parts: dict[str, list[str]]) -> list[str]:
+    return [part for code in codes for part in parts.get(code, [code])]

@@ -3,7 +3,7 @@
 ``knowledge_snapshot()`` costs one query when nothing has changed: it reads the version token
 (``KnowledgeVersion``) and returns the ``KnowledgeBase`` this process built for that token. After
 any change to the knowledge-base tables the token is new, and the next request rebuilds the
-knowledge base in ten queries. A database that does not make a consistent knowledge base (an
+knowledge base in eleven queries. A database that does not make a consistent knowledge base (an
 editor's change half-way) keeps the last consistent one in service, with its problems attached
 for staff; with none to fall back on, ``KnowledgeBaseError`` says why.
 """
@@ -25,6 +25,7 @@ from .models import (
     FlowchartNode,
     KnowledgeVersion,
     QuestionGroup,
+    RetiredFinding,
 )
 from .models import Question as QuestionRow
 
@@ -41,7 +42,6 @@ class Snapshot:
     entity_pk: dict[str, int]
     names: dict[str, Text]
     mechanism_names: dict[str, Text]
-    why_es: dict[tuple[str, str], str]
     # Set when the database is inconsistent and this is the last consistent knowledge base.
     problems: tuple[str, ...] = ()
 
@@ -52,14 +52,18 @@ def _optional_text(row: dict, name: str) -> dict | None:
 
 
 def knowledge_from_db(token: str | None = None) -> Snapshot:
-    """Build and validate the knowledge base from the database, in ten queries."""
+    """Build and validate the knowledge base from the database, in eleven queries.
+
+    Groups, questions, findings, priors, weights (with their references), contradictions,
+    retired codes (with their parts), the three of the flowchart, and the glossary's mechanisms.
+    """
     problems: list[str] = []
     groups = list(
         QuestionGroup.objects.order_by("order", "key").values("pk", "key", *columns("label"))
     )
     questions = list(
         QuestionRow.objects.order_by("order", "key").values(
-            "pk", "group_id", "key", "kind", *columns("text")
+            "pk", "group_id", "key", "kind", "cost", *columns("text")
         )
     )
     findings = list(
@@ -80,6 +84,7 @@ def knowledge_from_db(token: str | None = None) -> Snapshot:
             {
                 "id": row["key"],
                 "kind": row["kind"],
+                "cost": row["cost"],
                 "text": gather(row, "text"),
                 "answers": answers_of.get(row["pk"], []),
             }
@@ -99,20 +104,36 @@ def knowledge_from_db(token: str | None = None) -> Snapshot:
             "tree_node__key",
         )
     )
+    # The references come with the weights that cite them: one query for both.
     weights = FindingWeight.objects.values_list(
-        "entity__slug", "finding__code", "lr", "why_en", "why_es"
+        "entity__slug",
+        "finding__code",
+        "lr",
+        "why_en",
+        "why_es",
+        "reference__key",
+        "reference__text",
     )
-    flat_weights, why_es = [], {}
-    for slug, code, lr, why_en, why_in_es in weights:
-        flat_weights.append({"entity": slug, "finding": code, "lr": lr, "why": why_en or ""})
-        if why_in_es:
-            why_es[(slug, code)] = why_in_es
+    flat_weights, references = [], {}
+    for slug, code, lr, why_en, why_es, ref, citation in weights:
+        flat_weights.append(
+            {
+                "entity": slug,
+                "finding": code,
+                "lr": lr,
+                "why": {"en": why_en or "", "es": why_es or ""},
+                "ref": ref,
+            }
+        )
+        if ref:
+            references[ref] = citation
     contradictions = [
         {"findings": [first, second], "why": {"en": en or "", "es": es or ""}}
         for first, second, en, es in Contradiction.objects.order_by("pk").values_list(
             "first__code", "second__code", "why_en", "why_es"
         )
     ]
+    retired = _retired(code_of)
     tree = _tree(problems, code_of)
     # The glossary's mechanisms are the ones the knowledge base may name.
     mechanisms = list(Mechanism.objects.values("slug", *columns("name")))
@@ -137,6 +158,8 @@ def knowledge_from_db(token: str | None = None) -> Snapshot:
             for p in priors
         ],
         "weights": flat_weights,
+        "references": [{"id": key, "text": text} for key, text in sorted(references.items())],
+        "retired": retired,
         "contradictions": contradictions,
         "tree": tree,
     }
@@ -157,8 +180,25 @@ def knowledge_from_db(token: str | None = None) -> Snapshot:
         mechanism_names={
             m["slug"]: Text(m["name_en"] or "", m["name_es"] or "") for m in mechanisms
         },
-        why_es=why_es,
     )
+
+
+def _retired(code_of: dict[int, str]) -> list[dict]:
+    """Retired codes with their parts in wizard order, as ``from_dict`` reads them (one query)."""
+    order = {code: i for i, code in enumerate(code_of.values())}
+    retired: dict[str, dict] = {}
+    # A left join: a retired code whose parts were all deleted still comes, with none.
+    for code, why_en, why_es, part in RetiredFinding.objects.order_by("code").values_list(
+        "code", "why_en", "why_es", "into__code"
+    ):
+        row = retired.setdefault(code, {"code": code, "into": []})
+        if why_en or why_es:
+            row["why"] = {"en": why_en or "", "es": why_es or ""}
+        if part:
+            row["into"].append(part)
+    for row in retired.values():
+        row["into"].sort(key=lambda c: order.get(c, -1))
+    return list(retired.values())
 
 
 def _tree(problems: list[str], code_of: dict[int, str]) -> dict:
@@ -222,7 +262,7 @@ _cache: dict[str, object] = {"snapshot": None, "failed": None}
 
 
 def knowledge_snapshot() -> Snapshot:
-    """The current knowledge base: one query when cached, eleven when the version has changed."""
+    """The current knowledge base: one query when cached, twelve when the version has changed."""
     token = KnowledgeVersion.current()
     cached = _cache["snapshot"]
     if token is not None and cached is not None and cached.token == token:

@@ -1,6 +1,14 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Contradiction, Finding, FindingWeight, FlowchartNode, Question, QuestionGroup
+from .models import (
+    Contradiction,
+    Finding,
+    FindingWeight,
+    FlowchartNode,
+    Question,
+    QuestionGroup,
+    RetiredFinding,
+)
 
 
 @register(QuestionGroup)
@@ -30,4 +38,9 @@ class FindingWeightTranslation(TranslationOptions):
 
 @register(Contradiction)
 class ContradictionTranslation(TranslationOptions):
+    fields = ("why",)
+
+
+@register(RetiredFinding)
+class RetiredFindingTranslation(TranslationOptions):
     fields = ("why",)

@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from wizard.knowledge import KnowledgeBase, KnowledgeBaseError, tree_disagreements
+from wizard.knowledge import KnowledgeBase, KnowledgeBaseError, Text, tree_disagreements
 from wizard.ranking import tree_path
 
 # The glossary's slugs and mechanisms, as the atlas fixes them.
@@ -209,7 +209,7 @@ def test_every_demo_finding_is_in_exactly_one_question(demo):
 
 
 def test_every_demo_weight_with_an_effect_says_why(demo):
-    silent = [(w.entity, w.finding) for w in demo.weights if w.lr != 1 and not w.why.strip()]
+    silent = [(w.entity, w.finding) for w in demo.weights if w.lr != 1 and not w.why.en.strip()]
     assert silent == []
 
 
@@ -277,7 +277,7 @@ def test_weights_can_also_be_given_as_a_flat_list_as_database_rows_would_be():
     data["entities"][0].pop("weights")
     data["weights"] = [{"entity": "trauma", "finding": "hx.trauma", "lr": 4, "why": "injury"}]
     kb = KnowledgeBase.from_dict(data)
-    assert kb.weight("trauma", "hx.trauma").why == "injury"
+    assert kb.weight("trauma", "hx.trauma").why == Text("injury", "")
 
 
 def test_a_weight_on_an_unknown_finding_is_rejected():

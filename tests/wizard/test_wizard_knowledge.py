@@ -90,9 +90,10 @@ def test_a_warm_cache_costs_one_query_and_a_change_rebuilds_it(django_assert_num
     weight = FindingWeight.objects.get(entity=entities["tophaceous-gout"], finding__code="hx.gout")
     weight.lr = 3
     weight.save()
-    # 1 version, then the ten that build: groups, questions, findings, priors, weights,
-    # contradictions, nodes, selecting findings, entities on leaves, the glossary's mechanisms.
-    with django_assert_num_queries(11):
+    # 1 version, then the eleven that build: groups, questions, findings, priors, weights
+    # (with their references), contradictions, retired codes (with their parts), nodes,
+    # selecting findings, entities on leaves, the glossary's mechanisms.
+    with django_assert_num_queries(12):
         rebuilt = knowledge_snapshot()
     assert rebuilt is not first
     assert rebuilt.kb.lr("tophaceous-gout", "hx.gout") == 3

@@ -192,11 +192,11 @@ def test_a_wizard_step_costs_the_same_queries_whatever_the_size(client, django_a
         for n in range(4):  # 4 published cases each, 3 shown
             make_case(diagnosis=entity, studies=0, presentation_en=f"case {n}")
     url = "/en/wizard/?f=site.articular&f=lab.calcium.normal&step=site"
-    # Cold: 1 version token, 10 to build the knowledge base (groups, questions, findings,
-    # priors, weights, contradictions, nodes, selecting findings, entities on leaves,
-    # the glossary's mechanisms),
+    # Cold: 1 version token, 11 to build the knowledge base (groups, questions, findings,
+    # priors, weights with their references, contradictions, retired codes with their parts,
+    # nodes, selecting findings, entities on leaves, the glossary's mechanisms),
     # 1 for the shown entities' first cases and case counts.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert len(response.context["ddx"].entries) == 10
     assert all(len(e.cases) == 3 and e.case_count == 4 for e in response.context["ddx"].entries)
