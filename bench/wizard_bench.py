@@ -97,6 +97,7 @@ def write_large_knowledge_base(kb, *, cases: int, seed: int) -> None:
                     text_en=q.text.en,
                     text_es=q.text.es,
                     order=i,
+                    cost=q.cost,
                 )
                 for i, q in enumerate(kb.questions)
             ],
