@@ -3,8 +3,9 @@
 The table (``presentations.json`` beside this file) was written from general radiology
 references, without the poster's illustrative cases and without the knowledge base's weights,
 so it checks the knowledge base from outside. Each row is a typical patient as a radiologist
-would enter it; its diagnosis must come in the top three, and a metastatic diagnosis whose
-findings include a laboratory value in the top two (issue 9).
+would enter it. Ranked by the demo fixture (conftest's ``demo``), its diagnosis must come in
+the top three, and a metastatic diagnosis whose findings include a laboratory value in the top
+two (issue 9).
 """
 
 import json
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.knowledge import DEMO_PATH, KnowledgeBase
+from wizard.knowledge import DEMO_PATH
 from wizard.ranking import rank
 
 TABLE_PATH = Path(__file__).resolve().parent / "presentations.json"
@@ -31,11 +32,6 @@ def retired_codes() -> set[str]:
 
 def allowed_rank(row: dict) -> int:
     return 2 if row["metastatic_lab"] else 3
-
-
-@pytest.fixture(scope="module")
-def demo() -> KnowledgeBase:
-    return KnowledgeBase.from_json()
 
 
 @pytest.fixture(scope="module")
