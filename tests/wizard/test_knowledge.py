@@ -189,6 +189,7 @@ def test_the_wizard_steps_come_in_order_with_their_questions(demo):
         "distribution",
         "site",
         "morphology",
+        "signs",
         "age",
         "clinical",
     ]
@@ -196,6 +197,8 @@ def test_the_wizard_steps_come_in_order_with_their_questions(demo):
     assert kinds["lab.calcium"] == kinds["lab.phosphate"] == kinds["lab.renal"] == "single"
     assert kinds["dist"] == kinds["age"] == "single"
     assert kinds["hx"] == kinds["site"] == kinds["morph"] == kinds["clinical"] == "multi"
+    # The poster's "other associated signs": beside the calcification, and elsewhere.
+    assert kinds["signs.local"] == kinds["signs.elsewhere"] == kinds["skin"] == "multi"
     assert demo.question_by_id["lab.calcium"].codes == (
         "lab.calcium.low",
         "lab.calcium.normal",

@@ -70,9 +70,12 @@ CASES = [
             "dist.circumscribed",
             "site.subcutaneous",
             "site.muscle",
-            "morph.linear",
+            # The poster's "linear" calcifications in muscle are cysticercosis's rice grains.
+            "morph.rice-grain",
             "region.gluteal",
             "region.thigh",
+            # Found after a casual fall: the calcifications themselves gave no symptoms.
+            "clinical.incidental",
         ),
         assumed=NORMAL_LAB,
         path=(*DYSTROPHIC, "circumscribed", "soft-tissue"),
@@ -112,7 +115,7 @@ CASES = [
         assumed=NORMAL_LAB,
         path=(*DYSTROPHIC, "circumscribed", "soft-tissue"),
     ),
-    # Man, 61, left hip prosthesis: ossification with bony bridges around the hip.
+    # Man, 61, left hip prosthesis: ossification with bony bridges across the hip (Brooker III-IV).
     PosterCase(
         5,
         "heterotopic-ossification",
@@ -122,6 +125,7 @@ CASES = [
             "dist.circumscribed",
             "site.articular",
             "morph.trabeculated",
+            "sign.bony-bridging",
             "region.hip",
         ),
         assumed=NORMAL_LAB,
@@ -155,7 +159,7 @@ CASES = [
             "dist.circumscribed",
             "site.articular",
             "site.subcutaneous",
-            "morph.lobulated",
+            "morph.multilobular",
             "region.elbow",
         ),
         assumed=NORMAL_LAB,
@@ -174,6 +178,8 @@ CASES = [
             "site.articular",
             "site.muscle",
             "morph.in-mass",
+            # The ultrasound's periarticular collections.
+            "sign.abscess",
             "region.elbow",
             "region.hand",
         ),
