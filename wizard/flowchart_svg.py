@@ -26,10 +26,11 @@ from django.utils.translation import gettext
 
 from .knowledge import TreeNode
 
-# Sized so the demo's eight leaves fit a 1280 px screen at scale 1 with all text at 16 px
-# (static/css/flowchart.css never scales the drawing down, only up): a projector shows it
-# legibly, and a wider tree scrolls in its box instead of shrinking. A box is never narrower
-# than NODE_WIDTH and is as wide as its longest word needs.
+# A box is never narrower than NODE_WIDTH and is as wide as its longest word needs. Sized so
+# the demo's eight leaves fit a 1280 px screen at scale 1 with all text at 16 px, in either
+# language (a few sets of three long bold leaders make it up to 23 px too wide, and it scrolls).
+# static/css/flowchart.css never scales the drawing down, only up to fill a wider box: a
+# projector shows it legibly, and a wider tree scrolls in its box instead of shrinking.
 NODE_WIDTH = 100
 COLUMN_GAP = 6
 LEVEL_GAP = 40
@@ -88,9 +89,9 @@ _BOLD = _advances(
 
 
 def text_width(text: str, *, bold: bool = False) -> float:
-    """The width in px of ``text`` at 16 px in DejaVu Sans (bold if ``bold``), kerning aside,
-    which only narrows it. A letter outside the table counts as its unaccented base letter,
-    and anything else as the widest character."""
+    """The width in px of ``text`` at 16 px in DejaVu Sans (bold if ``bold``), without kerning
+    (the browser tests hold Chromium's own measure to the boxes). A letter outside the table
+    counts as its unaccented base letter, and anything else as the widest character."""
     table = _BOLD if bold else _REGULAR
     widest = max(table.values())
     units = 0
