@@ -55,7 +55,10 @@ def test_the_classification_draws_the_flowchart_with_each_entity_linking_to_its_
     body = client.get("/en/glossary/classification/").text
     svg = re.search(r"<svg class=\"flowchart__svg\".*?</svg>", body, re.S).group()
     assert 'data-node="metastatic"' in svg
-    assert re.search(r'<a href="/en/glossary/tophaceous-gout/"><tspan[^>]*>• Tophaceous', svg)
+    # The link holds the name; its bullet stands before it.
+    assert re.search(
+        r'>•</tspan><a href="/en/glossary/tophaceous-gout/"><tspan[^>]*>Tophaceous', svg
+    )
     # The poster's own label shows beside the entity it means.
     assert "Tophaceous gout (Gota tofácea)" in re.sub(r"</tspan><tspan[^>]*>", " ", svg)
     assert "Your answers" not in svg

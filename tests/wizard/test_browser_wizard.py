@@ -164,3 +164,82 @@ def test_the_demo_flowchart_scrolls_in_its_box_on_a_phone(
     assert page.locator(".flowchart").evaluate("el => el.scrollWidth > el.clientWidth")
     assert min(s["px"] for s in page.evaluate(FLOWCHART_FONT_SIZES)) >= 16
     context.close()
+
+
+# Every line of the chart, measured by Chromium with the font it really uses, against its node's
+# box: a node's own lines against its rect, an entity list against the leaf's rect above it.
+FLOWCHART_LINES_OUTSIDE_THEIR_BOX = """() => {
+  const outside = [];
+  for (const tspan of document.querySelectorAll('.flowchart__svg tspan')) {
+    const text = tspan.closest('text');
+    const node = text.closest('g.flow-node') || text.previousElementSibling;
+    const rect = node.querySelector('rect');
+    const boxLeft = rect.x.baseVal.value, boxRight = boxLeft + rect.width.baseVal.value;
+    const width = tspan.getComputedTextLength();
+    const x = tspan.x.baseVal[0].value;
+    const left = getComputedStyle(text).textAnchor === 'middle' ? x - width / 2 : x;
+    if (left < boxLeft - 0.5 || left + width > boxRight + 0.5) {
+      outside.push({text: tspan.textContent, left, right: left + width, boxLeft, boxRight});
+    }
+  }
+  return outside;
+}"""
+
+# Leaders (in bold) include the two longest single words of the demo, in both languages.
+LONG_LEADERS = "f=lab.calcium.low&f=lab.phosphate.high&f=age.child&step=results"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/en/wizard/?{LONG_LEADERS}",
+        f"/es/wizard/?{LONG_LEADERS}",
+        "/en/glossary/classification/",
+        "/es/glossary/classification/",
+    ],
+)
+def test_every_line_of_the_demo_flowchart_fits_its_box_with_the_real_font(page, demo_content, path):
+    page.goto(path)
+    assert page.locator(".flowchart__svg tspan").count() > 50
+    if "wizard" in path:
+        assert page.locator(".flowchart__svg .flow-lead").count() > 0
+    assert page.evaluate(FLOWCHART_LINES_OUTSIDE_THEIR_BOX) == []
+
+
+# The drawing's width on screen, its box's width inside the padding, and its scale.
+FLOWCHART_FIT = """() => {
+  const svg = document.querySelector('.flowchart__svg');
+  const box = document.querySelector('.flowchart');
+  const style = getComputedStyle(box);
+  const inner = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const drawn = svg.getBoundingClientRect();
+  const view = svg.viewBox.baseVal;
+  return {drawn: drawn.width, inner, scale: drawn.width / view.width,
+          aspect: (drawn.width / drawn.height) / (view.width / view.height),
+          scrolls: box.scrollWidth > box.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/en/wizard/?f=lab.calcium.normal&f=site.tendon&step=results", "/es/glossary/classification/"],
+)
+def test_the_demo_flowchart_grows_to_fill_a_projector_screen(
+    chromium, live_server, demo_content, path
+):
+    context = chromium.new_context(
+        viewport={"width": 1920, "height": 1080}, base_url=live_server.url
+    )
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(path)
+    fit = page.evaluate(FLOWCHART_FIT)
+    assert fit["scale"] > 1.05, fit
+    assert fit["drawn"] == pytest.approx(fit["inner"], abs=1), fit
+    assert fit["aspect"] == pytest.approx(1, abs=0.01), fit  # grown, not stretched
+    assert not fit["scrolls"]
+    assert min(s["px"] for s in page.evaluate(FLOWCHART_FONT_SIZES)) > 17
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert errors == []
+    context.close()

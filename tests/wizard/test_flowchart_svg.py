@@ -1,10 +1,15 @@
 """The flowchart drawing, from a tree and a path, without a database."""
 
+import json
 import re
 import xml.etree.ElementTree as ET
 
-from wizard.flowchart_svg import NODE_WIDTH, flowchart_svg, wrap
+import pytest
+
+from tests.wizard.conftest import DEMO
+from wizard.flowchart_svg import HANG, NODE_WIDTH, flowchart_svg, text_width, wrap
 from wizard.knowledge import KnowledgeBase
+from wizard.presenters import answer_label
 from wizard.ranking import tree_path
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -67,8 +72,8 @@ def test_printed_profiles_read_as_answers_when_labels_are_given(demo):
     svg = flowchart_svg(demo.tree, ["calcinosis"], finding_labels=labels)
     altered = parse(svg).find(f".//{SVG}g[@data-node='lab-altered']")
     small = altered.find(f"{SVG}text[@class='flow-small']")
-    # Read without the line breaks: a code too long for a line is split inside it.
-    assert " ".join(t.text for t in small).replace("- ", "") == (
+    # Read across the line breaks: a code too long for a line is left whole on its own.
+    assert " ".join(t.text for t in small) == (
         "Printed: Calcium normal, Phosphate high Printed: lab.calcium.high, Phosphate high"
     )
 
@@ -114,9 +119,127 @@ def test_the_drawing_widens_with_the_number_of_leaves(demo):
     assert leaves * NODE_WIDTH < width < leaves * NODE_WIDTH * 1.5
 
 
-def test_long_labels_are_wrapped_at_word_boundaries_and_long_words_are_split():
-    assert wrap("Laboratory altered", 16) == ["Laboratory", "altered"]
-    assert wrap("Connective-tissue disease", 16) == ["Connective-", "tissue disease"]
-    assert wrap("Pseudohypoparathyroidism", 10) == ["Pseudohyp-", "oparathyr-", "oidism"]
-    assert all(len(line) <= 16 for line in wrap("Calcium pyrophosphate deposition disease", 16))
+def test_long_labels_are_wrapped_at_spaces_and_after_hyphens_by_their_width():
+    assert wrap("Laboratory altered", text_width("Laboratory")) == ["Laboratory", "altered"]
+    line = text_width("tissue disease")
+    assert wrap("Connective-tissue disease", line) == ["Connective-", "tissue disease"]
+    assert wrap("Connective-tissue disease", text_width("Connective-tissue disease")) == [
+        "Connective-tissue disease"
+    ]
+    long_name = "Calcium pyrophosphate deposition disease"
+    lines = wrap(long_name, 150)
+    assert " ".join(lines) == long_name
+    assert len(lines) > 1 and all(text_width(line) <= 150 for line in lines)
     assert wrap("", 10) == [""]
+
+
+def test_a_word_wider_than_its_line_is_never_cut():
+    word = "Seudohipoparatiroidismo"
+    assert wrap(f"{word} (PHP)", text_width("Seudo")) == [word, "(PHP)"]
+    assert wrap(word, 1, bold=True) == [word]
+
+
+def test_bold_is_measured_wider_than_regular_and_unknown_letters_by_their_base():
+    for word in ("Seudohipoparatiroidismo", "Calcinosis universalis idiopática", "ERC"):
+        assert text_width(word, bold=True) > text_width(word) > 0
+    # A letter outside the table counts as its unaccented letter, a symbol as the widest.
+    assert text_width("ő") == text_width("o")
+    assert text_width("✓") >= text_width("W")
+
+
+def glossary_names(lang: str) -> dict[str, str]:
+    """Entity names as the classification page lists them: the name, then the label the
+    poster prints where it differs."""
+    glossary = json.loads((DEMO / "glossary.json").read_text(encoding="utf-8"))
+    names = {}
+    for entity in glossary["entities"]:
+        name, label = entity["name"][lang], entity.get("printed_label", "")
+        names[entity["slug"]] = f"{name} ({label})" if label and label != name else name
+    return names
+
+
+def drawn_lines(svg: str):
+    """Each line of text with the box it belongs to: (line, bold, left, right, box left,
+    box right), its ends by the DejaVu Sans estimate. An entity list follows its leaf's node."""
+    root = parse(svg)
+    box = None
+    for element in root:
+        if element.get("class", "").startswith("flow-node"):
+            rect = element.find(f"{SVG}rect")
+            box = float(rect.get("x")), float(rect.get("x")) + float(rect.get("width"))
+        texts = element.iter(f"{SVG}text") if element.tag == f"{SVG}g" else [element]
+        for text in texts:
+            if text.tag != f"{SVG}text":
+                continue
+            middle = text.get("text-anchor") == "middle"
+            for tspan in text.iter(f"{SVG}tspan"):
+                bold = tspan.get("class") == "flow-lead"
+                width = text_width(tspan.text, bold=bold)
+                x = float(tspan.get("x"))
+                left = x - width / 2 if middle else x
+                yield tspan.text, bold, left, left + width, *box
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_line_fits_its_box_and_no_word_is_cut_even_when_every_name_is_bold(demo, lang):
+    names = glossary_names(lang)
+    printed = {code for node in demo.tree.walk() for p in node.printed_profiles for code in p}
+    labels = {code: answer_label(demo, code, lang) for code in printed}
+    svg = str(
+        flowchart_svg(
+            demo.tree,
+            ["calcinosis"],
+            lang=lang,
+            names=names,
+            emphasis=list(names),
+            finding_labels=labels,
+        )
+    )
+    words = {
+        part
+        for text in [
+            *names.values(),
+            *labels.values(),
+            *(n.label.get(lang) for n in demo.tree.walk()),
+        ]
+        for word in text.split()
+        for part in re.split(r"(?<=\w[-–])(?=\w)", word)
+    } | {"Printed:", "Impreso:", "•"}
+    lines = list(drawn_lines(svg))
+    assert any(bold for _line, bold, *_ in lines)
+    for line, _bold, left, right, box_left, box_right in lines:
+        # A line is made of whole words (the printed profiles join theirs with commas), or of
+        # the parts of a hyphenated word, cut after its hyphen.
+        pieces = re.split(r" |(?<=\w[-–])(?=\w)", line)
+        assert all(piece.removesuffix(",") in words for piece in pieces), line
+        assert box_left <= left and right <= box_right, (line, left, right, box_left, box_right)
+
+
+def test_the_longest_word_of_a_leading_name_sets_its_boxs_width():
+    kb = KnowledgeBase.from_dict(
+        {
+            "mechanisms": ["idiopathic"],
+            "groups": [],
+            "entities": [
+                {"slug": "cui", "mechanism": "idiopathic", "prior": 1},
+                {"slug": "php", "mechanism": "idiopathic", "prior": 1},
+            ],
+            "tree": {
+                "id": "root",
+                "label": {"en": "Root", "es": "Raíz"},
+                "children": [
+                    {
+                        "id": "leaf",
+                        "label": {"en": "Leaf", "es": "Hoja"},
+                        "entities": ["cui", "php"],
+                    }
+                ],
+            },
+        }
+    )
+    names = {"cui": "Calcinosis universalis idiopática", "php": "Seudohipoparatiroidismo"}
+    svg = str(flowchart_svg(kb.tree, ["root"], lang="es", names=names, emphasis=["php"]))
+    leaf = parse(svg).find(f".//{SVG}g[@data-node='leaf']/{SVG}rect")
+    assert float(leaf.get("width")) >= HANG + text_width("Seudohipoparatiroidismo", bold=True)
+    assert re.search(r'class="flow-lead"[^>]*>Seudohipoparatiroidismo</tspan>', svg)
+    assert re.search(r">Calcinosis universalis idiopática</tspan>|>idiopática</tspan>", svg)
