@@ -131,3 +131,11 @@ def test_the_admin_refuses_a_cost_that_is_not_positive(client, superuser):
     assert response.status_code == 200
     assert "The cost must be a positive number." in response.text
     assert Question.objects.get(key="lab.calcium").cost == 1
+
+
+def test_the_demo_asks_for_renal_function_when_calcium_and_phosphate_are_both_high(demo):
+    # Kidney disease, hyperparathyroidism and renal osteodystrophy lead, with CPPD close behind:
+    # one blood test separates them better than another look at the images or the history.
+    answers = ["lab.calcium.high", "lab.phosphate.high", "site.articular", "age.adult"]
+    assert next_best_question(demo, answers) == "lab.renal"
+
