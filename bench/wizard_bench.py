@@ -51,11 +51,14 @@ def write_large_knowledge_base(kb, *, cases: int, seed: int) -> None:
         KnowledgeVersion,
         Question,
         QuestionGroup,
+        RetiredFinding,
     )
 
     rng = random.Random(seed)
     with transaction.atomic():
         FlowchartNode.objects.all().delete()
+        # The demo's retired codes name demo findings that the large base does not have.
+        RetiredFinding.objects.all().delete()
         Contradiction.objects.all().delete()
         EntityPrior.objects.all().delete()
         QuestionGroup.objects.all().delete()

@@ -138,4 +138,3 @@ def test_the_demo_asks_for_renal_function_when_calcium_and_phosphate_are_both_hi
     # one blood test separates them better than another look at the images or the history.
     answers = ["lab.calcium.high", "lab.phosphate.high", "site.articular", "age.adult"]
     assert next_best_question(demo, answers) == "lab.renal"
-
