@@ -65,7 +65,7 @@ def test_a_double_submitted_add_form_creates_one_case_and_explains_the_second(cl
     assert first.status_code == 302
     second = client.post("/en/admin/cases/case/add/", _case_form(diagnosis))
     assert second.status_code == 200
-    assert "Case with this Slug already exists." in second.content.decode()
+    assert "Case with this Internal name already exists." in second.content.decode()
     assert Case.objects.filter(slug="new-case").count() == 1
 
 
