@@ -115,7 +115,7 @@ def _load_case(row: dict) -> Case:
                 "panel": image_row.get("panel", ""),
                 "is_synthetic": image_row.get("synthetic", False),
             }
-            for field in ("plane", "caption", "alt_text"):
+            for field in ("plane", "caption", "caption_neutral", "alt_text"):
                 image_defaults.update(_tr(image_row, field))
             Image.objects.update_or_create(study=study, order=image_order, defaults=image_defaults)
         study.images.filter(order__gt=len(images)).delete()

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 
@@ -18,3 +19,11 @@ def language_links(request: HttpRequest) -> dict:
         for code, name in settings.LANGUAGES
     ]
     return {"language_links": links}
+
+
+def diagnoses_preference(request: HttpRequest) -> dict:
+    """Whether the reader chose to see diagnoses on lists, search and the wizard; lazy, so a
+    page that never asks costs no session read."""
+    from atlas.lib.preferences import shows_diagnoses
+
+    return {"show_diagnoses": SimpleLazyObject(lambda: shows_diagnoses(request))}

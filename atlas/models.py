@@ -9,11 +9,11 @@ from atlas.lib.text import fold
 class FoldedSearchQuerySet(models.QuerySet):
     """Rows with a `search_text` column holding their folded text (see atlas.lib.text.fold)."""
 
-    def search(self, query: str):
+    def search(self, query: str, *, column: str = "search_text"):
         """Rows whose text holds every word of the query, ignoring accents and case."""
         qs = self
         for term in fold(query).split():
-            qs = qs.filter(search_text__contains=term)
+            qs = qs.filter(**{f"{column}__contains": term})
         return qs
 
 

@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "atlas.context_processors.language_links",
+                "atlas.context_processors.diagnoses_preference",
             ],
         },
     },

@@ -27,7 +27,7 @@ class CaseSitemap(Sitemap):
     alternates = True
 
     def items(self):
-        return Case.objects.published().order_by("slug")
+        return Case.objects.published().order_by("code")
 
     def lastmod(self, case: Case):
         return case.updated_at

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from atlas.lib.i18n import current_language
+from atlas.lib.preferences import set_shows_diagnoses, shows_diagnoses
 from cases.models import Case
 from cases.selectors import case_cards
 from diagnosis.models import Entity, Mechanism
@@ -34,11 +37,34 @@ def search(request: HttpRequest) -> HttpResponse:
     cases, entities = [], []
     if "q" in request.GET and form.is_valid():
         query = form.cleaned_data["q"]
-        cases = list(case_cards(Case.objects.published().search(query))[:SEARCH_LIMIT])
+        # An unknown is found by what it shows before reveal; by its diagnosis only once the
+        # reader chose to see diagnoses.
+        published = Case.objects.published()
+        if shows_diagnoses(request):
+            found = published.search_revealed(query).select_related("diagnosis")
+        else:
+            found = published.search(query)
+        cases = list(case_cards(found)[:SEARCH_LIMIT])
         entities = list(Entity.objects.search(query).select_related("mechanism")[:SEARCH_LIMIT])
     status = 400 if form.errors and "q" in request.GET else 200
     context = {"form": form, "cases": cases, "entities": entities, "searched": "q" in request.GET}
     return render(request, "atlas/search.html", context, status=status)
+
+
+@require_POST
+def diagnoses_preference(request: HttpRequest) -> HttpResponse:
+    """Show or hide diagnoses on the case list, search and the wizard, for this session; a
+    plain form posts here and comes back to the page it was on."""
+    show = request.POST.get("show", "")
+    if show not in ("0", "1"):
+        return HttpResponseBadRequest(_("Choose to show (1) or hide (0) diagnoses."))
+    set_shows_diagnoses(request, show == "1")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    return redirect(target or "cases:list")
 
 
 def classification(request: HttpRequest) -> HttpResponse:

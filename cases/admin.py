@@ -37,6 +37,7 @@ class ImageInline(TranslationStackedInline):
         "panel",
         "plane",
         "caption",
+        "caption_neutral",
         "alt_text",
         "is_synthetic",
         "pixels",
@@ -48,17 +49,17 @@ class ImageInline(TranslationStackedInline):
 
 @admin.register(Case)
 class CaseAdmin(TranslationAdmin):
-    list_display = ("slug", "title", "diagnosis", "status", "published_at", "study_count")
+    list_display = ("code", "slug", "title", "diagnosis", "status", "published_at", "study_count")
     list_filter = ("status", "sex", "diagnosis__mechanism", "studies__modality")
-    search_fields = ("slug", "presentation", "history")
+    search_fields = ("code", "slug", "presentation", "history")
     autocomplete_fields = ("diagnosis", "differential")
     prepopulated_fields = {"slug": ("presentation",)}
-    readonly_fields = ("published_at",)
+    readonly_fields = ("code", "published_at")
     inlines = [StudyInline]
     actions = ["publish", "unpublish"]
     view_on_site = True
     fieldsets = (
-        (None, {"fields": ("slug", "status", "published_at", "attribution")}),
+        (None, {"fields": ("slug", "code", "status", "published_at", "attribution")}),
         (_("Patient"), {"fields": ("age", "sex", "presentation", "history")}),
         (_("Diagnosis"), {"fields": ("diagnosis", "certainty", "confirmation", "differential")}),
         (_("Teaching"), {"fields": ("discussion", "teaching_points", "tags")}),
@@ -172,6 +173,7 @@ class ImageAdmin(TranslationAdmin):
         "panel",
         "plane",
         "caption",
+        "caption_neutral",
         "alt_text",
         "is_synthetic",
         "annotations",

@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from atlas.lib.i18n import field_for
 from atlas.lib.text import fold, lines
 from atlas.models import FoldedSearchQuerySet, SlugManager, Tag
 from cases.permissions import sees_drafts, sees_unreleased_images
@@ -15,6 +17,21 @@ from diagnosis.models import Entity
 
 
 class CaseQuerySet(FoldedSearchQuerySet):
+    def search_revealed(self, query: str) -> "CaseQuerySet":
+        """Cases whose text, their diagnosis included, holds every word of the query."""
+        return self.search(query, column="search_text_revealed")
+
+    def new_code(self) -> str:
+        """A public code no case uses, as its code or as its internal name."""
+        while True:
+            code = random_case_code()
+            if not Case.objects.filter(models.Q(code=code) | models.Q(slug=code)).exists():
+                return code
+
+    def at_address(self, value: str) -> "CaseQuerySet":
+        """The case whose public code, or old address (its internal name), is `value`."""
+        return self.filter(models.Q(code=value) | models.Q(slug=value))
+
     def published(self) -> "CaseQuerySet":
         return self.filter(status=Case.Status.PUBLISHED)
 
@@ -26,6 +43,24 @@ class CaseQuerySet(FoldedSearchQuerySet):
 
 
 CaseManager = SlugManager.from_queryset(CaseQuerySet)
+
+# A case's public address: "case-" and six characters drawn from digits and consonants, so a
+# code never spells a word (let alone a diagnosis). 27**6 is about 387 million codes.
+CODE_PREFIX = "case-"
+CODE_ALPHABET = "23456789bcdfghjkmnpqrstvwxz"
+CODE_LENGTH = 6
+
+
+def random_case_code() -> str:
+    return CODE_PREFIX + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def is_case_code(value: str) -> bool:
+    return (
+        value.startswith(CODE_PREFIX)
+        and len(value) == len(CODE_PREFIX) + CODE_LENGTH
+        and all(ch in CODE_ALPHABET for ch in value[len(CODE_PREFIX) :])
+    )
 
 
 class Case(models.Model):
@@ -46,7 +81,21 @@ class Case(models.Model):
         CLINICAL = "clinical", _("Clinical and imaging diagnosis")
         FOLLOW_UP = "follow-up", _("Confirmed on follow-up")
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(
+        _("internal name"),
+        unique=True,
+        help_text=_(
+            "For authors and content files only; readers never see it. Addresses use the "
+            "neutral code, and an old address made of this name redirects to it."
+        ),
+    )
+    code = models.SlugField(
+        _("public code"),
+        max_length=16,
+        unique=True,
+        editable=False,
+        help_text=_("The case's neutral address, e.g. case-7k3qmz; given automatically."),
+    )
     age = models.PositiveSmallIntegerField(_("age"), help_text=_("Age in years at presentation."))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     presentation = models.CharField(
@@ -86,11 +135,12 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     tags = TaggableManager(blank=True, through="cases.TaggedCase", related_name="cases")
     search_text = models.TextField(editable=False, default="")
+    search_text_revealed = models.TextField(editable=False, default="")
 
     objects = CaseManager()
 
     class Meta:
-        ordering = ["-published_at", "slug"]
+        ordering = ["-published_at", "code"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         constraints = [
@@ -108,7 +158,11 @@ class Case(models.Model):
         return (self.slug,)
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:detail", args=[self.slug])
+        return reverse("cases:detail", args=[self.code])
+
+    def revealed_url(self) -> str:
+        """The case with its diagnosis shown, for readers who chose to see diagnoses."""
+        return self.get_absolute_url() + "?stage=diagnosis"
 
     @property
     def title(self) -> str:
@@ -124,23 +178,48 @@ class Case(models.Model):
         return lines(self.teaching_points)
 
     def build_search_text(self) -> str:
-        parts = [self.slug.replace("-", " ")]
+        """What an unknown shows before its diagnosis: the neutral code, presentation,
+        history, study descriptions and findings. Search uses this unless the reader chose
+        to see diagnoses, so a search never finds a case by its answer."""
+        parts = [self.code]
         studies = list(self.studies.all()) if self.pk else []
         for lang, _label in settings.LANGUAGES:
-            for field in ("presentation", "history", "discussion", "teaching_points"):
+            for field in ("presentation", "history"):
                 parts.append(getattr(self, f"{field}_{lang}", "") or "")
             for study in studies:
                 for field in ("description", "findings"):
                     parts.append(getattr(study, f"{field}_{lang}", "") or "")
         return fold(" ".join(parts))
 
+    def build_revealed_search_text(self) -> str:
+        """The blind text plus the answer: the internal name, the diagnosis's names and
+        synonyms, the confirmation, discussion and teaching points."""
+        parts = [self.build_search_text(), self.slug.replace("-", " ")]
+        diagnosis = self.diagnosis if self.diagnosis_id else None
+        for lang, _label in settings.LANGUAGES:
+            if diagnosis is not None:
+                for field in ("name", "synonyms"):
+                    parts.append(getattr(diagnosis, f"{field}_{lang}", "") or "")
+            for field in ("confirmation", "discussion", "teaching_points"):
+                parts.append(getattr(self, f"{field}_{lang}", "") or "")
+        return fold(" ".join(parts))
+
     def reindex(self) -> None:
         """Refresh the search text once studies have been saved too."""
         self.search_text = self.build_search_text()
-        Case.objects.filter(pk=self.pk).update(search_text=self.search_text)
+        self.search_text_revealed = self.build_revealed_search_text()
+        Case.objects.filter(pk=self.pk).update(
+            search_text=self.search_text, search_text_revealed=self.search_text_revealed
+        )
 
     def save(self, *args, **kwargs) -> None:
+        if not self.code:
+            self.code = Case.objects.new_code()
         self.search_text = self.build_search_text()
+        self.search_text_revealed = self.build_revealed_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text_revealed"}
         super().save(*args, **kwargs)
 
     def publish(self) -> None:
@@ -207,7 +286,17 @@ class Image(models.Model):
     plane = models.CharField(
         _("plane or sequence"), max_length=100, blank=True, help_text=_("e.g. 'T1 sagittal'.")
     )
-    caption = models.TextField(_("caption"))
+    caption = models.TextField(
+        _("caption"), help_text=_("The full caption, shown once the diagnosis is revealed.")
+    )
+    caption_neutral = models.TextField(
+        _("neutral caption"),
+        blank=True,
+        help_text=_(
+            "Shown while the case is read as an unknown: what the image is, never what it "
+            "shows the diagnosis to be. Left empty, the panel, modality and plane are used."
+        ),
+    )
     alt_text = models.CharField(
         _("alternative text"),
         max_length=300,
@@ -273,6 +362,22 @@ class Image(models.Model):
 
     def __str__(self) -> str:
         return f"{self.panel or '·'} {self.plane}".strip()
+
+    @property
+    def default_neutral_caption(self) -> str:
+        """ "MRI, T1 sagittal." from the study's modality and the plane or sequence; pages
+        print the panel letter before it, as before the full caption."""
+        parts = [str(self.study.get_modality_display())]
+        if self.plane:
+            parts.append(self.plane)
+        return ", ".join(parts) + "."
+
+    @property
+    def neutral_caption(self) -> str:
+        """The caption shown before reveal, in the reader's language: the author's neutral
+        one, or the default (never the other language's, nor the full caption)."""
+        own = getattr(self, field_for("caption_neutral"), "") or ""
+        return own.strip() or self.default_neutral_caption
 
     @property
     def is_ready(self) -> bool:

@@ -61,8 +61,15 @@ class FacetOption:
     selected: bool
 
 
-def case_facets(base: QuerySet, filters: dict) -> dict[str, list[FacetOption]]:
-    """Counts for each filter's options, given every other filter in force (six queries)."""
+def case_facets(
+    base: QuerySet, filters: dict, *, diagnoses: bool = True
+) -> dict[str, list[FacetOption]]:
+    """Counts for each filter's options, given every other filter in force (six queries).
+
+    Without ``diagnoses`` (cases read as unknowns) the Diagnosis facet is left out, unless a
+    diagnosis is already chosen (five queries, or six), and topic tags too: with a count of
+    one per diagnosis, the two would be an answer key.
+    """
 
     def others(key: str) -> QuerySet:
         return cases_filtered(base, filters, skip=key).values("pk")
@@ -74,13 +81,15 @@ def case_facets(base: QuerySet, filters: dict) -> dict[str, list[FacetOption]]:
     facets["mechanism"] = [
         FacetOption(m.slug, m.name, m.n, filters.get("mechanism") == m.slug) for m in mechanisms
     ]
-    entities = Entity.objects.annotate(
-        n=Count("cases", filter=Q(cases__in=others("entity")))
-    ).filter(Q(n__gt=0) | Q(slug=filters.get("entity", "")))
-    facets["entity"] = sorted(
-        (FacetOption(e.slug, e.name, e.n, filters.get("entity") == e.slug) for e in entities),
-        key=lambda option: option.label.casefold(),
-    )
+    facets["entity"] = []
+    if diagnoses or "entity" in filters:
+        entities = Entity.objects.annotate(
+            n=Count("cases", filter=Q(cases__in=others("entity")))
+        ).filter(Q(n__gt=0) | Q(slug=filters.get("entity", "")))
+        facets["entity"] = sorted(
+            (FacetOption(e.slug, e.name, e.n, filters.get("entity") == e.slug) for e in entities),
+            key=lambda option: option.label.casefold(),
+        )
     # order_by() drops Study's default ordering, which would otherwise join the GROUP BY
     # and count each study row apart (every option would read 1).
     modality_counts = dict(
@@ -94,9 +103,10 @@ def case_facets(base: QuerySet, filters: dict) -> dict[str, list[FacetOption]]:
         for code, label in Study.Modality.choices
         if modality_counts.get(code) or filters.get("modality") == code
     ]
+    hidden_kinds = [Tag.Kind.REGION] if diagnoses else [Tag.Kind.REGION, Tag.Kind.TOPIC]
     for key, kind_filter in (
         ("region", Q(kind=Tag.Kind.REGION)),
-        ("tag", ~Q(kind=Tag.Kind.REGION)),
+        ("tag", ~Q(kind__in=hidden_kinds)),
     ):
         tags = (
             Tag.objects.filter(kind_filter | Q(slug=filters.get(key, "")))
@@ -147,21 +157,44 @@ def with_cover(qs: QuerySet) -> QuerySet:
     )
 
 
-def case_for_page(qs: QuerySet, slug: str) -> Case | None:
+def case_for_page(qs: QuerySet, code: str, *, revealed: bool = False) -> Case | None:
+    """The case at this code with its studies and images; its differential and tags too once
+    revealed (three queries, five revealed)."""
     images = Image.objects.order_by("order")
     studies = Study.objects.order_by("order").prefetch_related(Prefetch("images", queryset=images))
+    prefetch = [Prefetch("studies", queryset=studies)]
+    if revealed:
+        prefetch += [Prefetch("differential", queryset=Entity.objects.order_by("name")), "tags"]
     return (
         qs.select_related("diagnosis__mechanism", "diagnosis__parent")
-        .prefetch_related(
-            Prefetch("studies", queryset=studies),
-            Prefetch("differential", queryset=Entity.objects.order_by("name")),
-            "tags",
-        )
-        .filter(slug=slug)
+        .prefetch_related(*prefetch)
+        .filter(code=code)
         .first()
     )
+
+
+def case_code_for_old_address(qs: QuerySet, slug: str) -> str | None:
+    """The code of the case whose internal name made its old address (one query)."""
+    return qs.filter(slug=slug).values_list("code", flat=True).first()
 
 
 def related_cases(case: Case, *, limit: int = 4) -> list[Case]:
     qs = Case.objects.published().filter(diagnosis=case.diagnosis).exclude(pk=case.pk)
     return list(case_cards(qs)[:limit])
+
+
+def neighbour_cases(case: Case) -> tuple[Case | None, Case | None]:
+    """The published cases before and after this one in the case list's order (newest first,
+    then by code): two queries; none for a draft, which has no place in that list."""
+    if not case.is_published:
+        return None, None
+    published = Case.objects.published().only("code", "published_at")
+    newer = Q(published_at__gt=case.published_at) | Q(
+        published_at=case.published_at, code__lt=case.code
+    )
+    older = Q(published_at__lt=case.published_at) | Q(
+        published_at=case.published_at, code__gt=case.code
+    )
+    previous = published.filter(newer).order_by("published_at", "-code").first()
+    following = published.filter(older).order_by("-published_at", "code").first()
+    return previous, following

@@ -22,4 +22,4 @@ class StudyTranslation(TranslationOptions):
 
 @register(Image)
 class ImageTranslation(TranslationOptions):
-    fields = ("plane", "caption", "alt_text")
+    fields = ("plane", "caption", "caption_neutral", "alt_text")

@@ -5,6 +5,8 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
-    path("<slug:slug>/", views.case_detail, name="detail"),
-    path("<slug:slug>/images/<uuid:key>/", views.image_viewer, name="image"),
+    # <code> is the case's neutral code; an old address made of its internal name (the slug)
+    # answers with a permanent redirect to the code.
+    path("<slug:code>/", views.case_detail, name="detail"),
+    path("<slug:code>/images/<uuid:key>/", views.image_viewer, name="image"),
 ]

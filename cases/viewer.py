@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,12 +41,16 @@ class ViewerState:
     frame: int  # from 1
     preset: str
     annotations: bool
+    # Opened from a revealed case (reveal=1): the full caption, and annotations on by default.
+    # Otherwise the image is read as an unknown: neutral caption, annotations off.
+    revealed: bool = False
 
     def query(self, **changes) -> str:
         state = replace(self, **changes)
-        return "?" + urlencode(
-            {"frame": state.frame, "preset": state.preset, "ann": int(state.annotations)}
-        )
+        params = {"frame": state.frame, "preset": state.preset, "ann": int(state.annotations)}
+        if state.revealed:
+            params["reveal"] = 1
+        return "?" + urlencode(params)
 
 
 def viewer_state(params, image: Image) -> tuple[ViewerState, list[str]]:
@@ -75,19 +80,37 @@ def viewer_state(params, image: Image) -> tuple[ViewerState, list[str]]:
             % {"preset": preset[:40], "names": names}
         )
         preset = presets[0]
-    raw_ann = params.get("ann", "1").strip() or "1"
+    raw_reveal = params.get("reveal", "0").strip() or "0"
+    if raw_reveal not in ("0", "1"):
+        errors.append(_("The diagnosis can be shown (reveal=1) or hidden (reveal=0)."))
+        raw_reveal = "0"
+    revealed = raw_reveal == "1"
+    # Annotations point at the answer: off until the case is revealed, unless asked for.
+    default_ann = "1" if revealed else "0"
+    raw_ann = params.get("ann", default_ann).strip() or default_ann
     if raw_ann not in ("0", "1"):
         errors.append(_("Annotations can be shown (ann=1) or hidden (ann=0)."))
-        raw_ann = "1"
-    return ViewerState(frame, preset, raw_ann == "1"), errors
+        raw_ann = default_ann
+    return ViewerState(frame, preset, raw_ann == "1", revealed), errors
 
 
-def image_for_viewer(user, *, slug: str, key) -> Image | None:
+def image_for_viewer(user, *, code: str, key) -> Image | None:
     """The image with its study and case, if this user may look at it (one query)."""
-    qs = Image.objects.select_related("study__case").filter(key=key, study__case__slug=slug)
+    qs = Image.objects.select_related("study__case").filter(key=key, study__case__code=code)
+    return _readable(qs, user).first()
+
+
+def old_viewer_address(user, *, slug: str, key) -> str | None:
+    """The viewer's address for an image reached by its case's old address, or None."""
+    qs = Image.objects.filter(key=key, study__case__slug=slug)
+    code = _readable(qs, user).values_list("study__case__code", flat=True).first()
+    return reverse("cases:image", args=[code, key]) if code else None
+
+
+def _readable(qs, user):
     if not sees_unreleased_images(user):
         qs = qs.filter(pixels=Image.Pixels.READY, study__case__status=Case.Status.PUBLISHED)
-    return qs.first()
+    return qs
 
 
 def case_panels(user, case: Case) -> list[Image]:
@@ -259,12 +282,21 @@ def viewer_context(image: Image, state: ViewerState, *, panels: list[Image]) -> 
         for name in image.preset_names
     ]
     shapes = overlay_shapes(image) if image.is_ready else []
+    # Before reveal, hidden annotations are not even sent: a label's text may name the answer.
+    # "Show annotations" is then a plain link that loads them.
+    drawn = shapes if state.annotations or state.revealed else []
     srcset = image.srcset(frame, preset) if image.is_ready else ""
+    case = image.study.case
+    panel_query = "?reveal=1" if state.revealed else ""
     for panel in panels:
         panel.thumb_url = panel.rendition_url("thumb") if panel.is_ready else ""
+        panel.viewer_url = reverse("cases:image", args=[case.code, panel.key]) + panel_query
+    stage = "diagnosis" if state.revealed else "images"
     return {
         "image": image,
-        "case": image.study.case,
+        "case": case,
+        "case_url": f"{case.get_absolute_url()}?stage={stage}",
+        "has_annotations": bool(shapes),
         "state": state,
         "last_frame": last,
         "src": image.rendition_url("display", frame, preset) if image.is_ready else "",
@@ -277,7 +309,7 @@ def viewer_context(image: Image, state: ViewerState, *, panels: list[Image]) -> 
         "next_query": state.query(frame=state.frame + 1) if state.frame < last else "",
         "last_query": state.query(frame=last),
         "annotations_query": state.query(annotations=not state.annotations),
-        "shapes": [(shape, shape.shown_on(frame)) for shape in shapes],
+        "shapes": [(shape, shape.shown_on(frame)) for shape in drawn],
         "scale": overlay_scale(image),
         "pattern": rendition_pattern(image) if image.is_ready else "",
         "srcset_sizes": srcset_sizes(image) if image.is_ready else "",

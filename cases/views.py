@@ -1,14 +1,31 @@
 from uuid import UUID
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from atlas.lib.preferences import shows_diagnoses
 
 from .forms import CaseFilterForm
 from .models import Case
-from .selectors import case_cards, case_facets, case_for_page, cases_filtered, related_cases
-from .viewer import case_panels, image_for_viewer, viewer_context, viewer_state
+from .selectors import (
+    case_cards,
+    case_code_for_old_address,
+    case_facets,
+    case_for_page,
+    cases_filtered,
+    neighbour_cases,
+    related_cases,
+)
+from .viewer import (
+    case_panels,
+    image_for_viewer,
+    old_viewer_address,
+    viewer_context,
+    viewer_state,
+)
 
 CASES_PER_PAGE = 12
 
@@ -35,15 +52,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
         context = {"form": form, "errors": form.errors, "page": None, "facets": {}}
         return render(request, "cases/list.html", context, status=400)
     filters = form.active()
+    diagnoses = shows_diagnoses(request)
     base = Case.objects.visible_to(request.user)
-    facets = case_facets(base, filters)
+    facets = case_facets(base, filters, diagnoses=diagnoses)
     unknown = [
         _("There is no %(filter)s called “%(value)s”.") % {"filter": key, "value": filters[key]}
         for key in ("mechanism", "entity", "region", "tag")
         if key in filters and not any(option.selected for option in facets[key])
     ]
-    cases = case_cards(cases_filtered(base, filters).order_by("-published_at", "slug"))
-    page = Paginator(cases, CASES_PER_PAGE).get_page(form.cleaned_data.get("page"))
+    cases = cases_filtered(base, filters).order_by("-published_at", "code")
+    if diagnoses:
+        cases = cases.select_related("diagnosis")
+    page = Paginator(case_cards(cases), CASES_PER_PAGE).get_page(form.cleaned_data.get("page"))
     context = {
         "form": form,
         "facets": facets,
@@ -55,28 +75,67 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/list.html", context, status=404 if unknown else 200)
 
 
-def _get_case_or_404(request: HttpRequest, slug: str) -> Case:
-    case = case_for_page(Case.objects.visible_to(request.user), slug)
-    if case is None:
+# The stages of reading a case as an unknown, in order; each shows what the ones before it
+# showed. "diagnosis" is the revealed case.
+STAGES = ("history", "images", "findings", "diagnosis")
+
+
+def _stage(params) -> tuple[str, str]:
+    """The stage asked for (the old ?reveal=1 is the diagnosis) and an error, if any."""
+    if params.get("reveal") == "1" and "stage" not in params:
+        return "diagnosis", ""
+    stage = params.get("stage", "").strip() or STAGES[0]
+    if stage not in STAGES:
+        return STAGES[0], _("There is no stage called “%(stage)s”; the case starts again.") % {
+            "stage": stage[:40]
+        }
+    return stage, ""
+
+
+def _old_address(request: HttpRequest, slug: str, name: str, *args) -> HttpResponse:
+    """A permanent redirect from an address made of the case's internal name to its code,
+    for whoever may see the case; 404 otherwise."""
+    code = case_code_for_old_address(Case.objects.visible_to(request.user), slug)
+    if code is None:
         raise Http404(_("No published case has this address."))
-    return case
+    query = request.META.get("QUERY_STRING", "")
+    target = reverse(name, args=[code, *args])
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
 
 
-def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    case = _get_case_or_404(request, slug)
-    revealed = request.GET.get("reveal") == "1"
+def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+    stage, error = _stage(request.GET)
+    revealed = stage == "diagnosis"
+    case = case_for_page(Case.objects.visible_to(request.user), code, revealed=revealed)
+    if case is None:
+        return _old_address(request, code, "cases:detail")
+    position = STAGES.index(stage)
+    previous, following = neighbour_cases(case) if revealed else (None, None)
     context = {
         "case": case,
+        "stage": stage,
+        "error": error,
         "revealed": revealed,
+        "shows_images": position >= 1,
+        "shows_findings": position >= 2,
+        "next_stage": STAGES[position + 1] if not revealed else "",
+        "previous_stage": STAGES[position - 1] if position > 0 else "",
+        "viewer_query": "?reveal=1" if revealed else "",
         "related": related_cases(case) if revealed else [],
+        "previous_case": previous,
+        "next_case": following,
     }
-    return render(request, "cases/detail.html", context)
+    return render(request, "cases/detail.html", context, status=400 if error else 200)
 
 
-def image_viewer(request: HttpRequest, slug: str, key: UUID) -> HttpResponse:
-    image = image_for_viewer(request.user, slug=slug, key=key)
+def image_viewer(request: HttpRequest, code: str, key: UUID) -> HttpResponse:
+    image = image_for_viewer(request.user, code=code, key=key)
     if image is None:
-        raise Http404(_("No published image has this address."))
+        target = old_viewer_address(request.user, slug=code, key=key)
+        if target is None:
+            raise Http404(_("No published image has this address."))
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
     state, errors = viewer_state(request.GET, image)
     context = viewer_context(image, state, panels=case_panels(request.user, image.study.case))
     context["errors"] = errors

@@ -272,7 +272,7 @@ def wizard_results(request: HttpRequest) -> HttpResponse:
 
 def wizard_from_case(request: HttpRequest, slug: str) -> HttpResponse:
     """Open the wizard with a case's recorded findings, saying which of them were assumed."""
-    case = Case.objects.visible_to(request.user).filter(slug=slug).first()
+    case = Case.objects.visible_to(request.user).at_address(slug).first()
     if case is None:
         raise Http404(_("No published case has this address."))
     found = case_findings(case)

@@ -221,7 +221,10 @@ def pseudonymous_patient_id(*, key: bytes, case_id: str) -> str:
 
 
 def pseudonymous_patient_name(case_id: str) -> str:
-    """Patient's Name shown in viewers: the atlas case, so downloaded files stay findable."""
+    """Patient's Name shown in viewers: the atlas case, so downloaded files stay findable.
+
+    `case_id` is the case's neutral public code, never its internal name: that one often
+    names the diagnosis, and the file is opened next to the unknown."""
     # PN reserves ^ = and backslash; keep a conservative alphabet and the 64-char limit.
     return "CASE^" + (re.sub(r"[^A-Za-z0-9 ._-]", "_", case_id)[:59] or "ANONYMOUS")
 

@@ -229,7 +229,7 @@ def _prepare_one(
     else:
         ds = _dataset_from_picture(reading.read_raster(data, max_pixels=max_pixels))
         held = "a PNG or JPEG picture can carry burned-in text: review it before publishing"
-    deid.deidentify(ds, key=key, case_id=case.slug, date_offset_days=offset)
+    deid.deidentify(ds, key=key, case_id=case.code, date_offset_days=offset)
     frames = render.frame_count(ds)
     rows, columns = int(ds.Rows), int(ds.Columns)
     location = spool.put(deid.write_clean(ds))

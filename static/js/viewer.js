@@ -29,6 +29,8 @@ function start(root) {
     preset: root.dataset.preset,
     ann: root.dataset.ann === "1",
   };
+  // Opened from a revealed case: every address keeps reveal=1.
+  const revealed = root.dataset.reveal === "1";
   const view = { scale: 1, x: 0, y: 0 };
   const MIN_SCALE = 1;
   const MAX_SCALE = 8;
@@ -56,6 +58,7 @@ function start(root) {
       preset: next.preset,
       ann: next.ann ? "1" : "0",
     });
+    if (revealed) params.set("reveal", "1");
     return `?${params}`;
   }
 
@@ -220,6 +223,9 @@ function start(root) {
     let action = actions[key];
     const lower = key.toLowerCase();
     if (!action && lower === "a" && overlay) action = toggleAnnotations;
+    if (!action && lower === "a" && annotationsLink) {
+      action = () => window.location.assign(annotationsLink.href);
+    }
     if (!action && lower === "f" && document.fullscreenEnabled) action = toggleFullscreen;
     if (!action && presetKeys.has(lower)) action = () => setPreset(presetKeys.get(lower));
     // The stack keys only matter for a stack; on a single image they keep scrolling the page.
@@ -238,7 +244,9 @@ function start(root) {
       goTo({ first: 1, previous: state.frame - 1, next: state.frame + 1, last: total }[go]);
     } else if (preset) {
       setPreset(preset);
-    } else if (link.hasAttribute("data-annotations")) {
+    } else if (link.hasAttribute("data-annotations") && overlay) {
+      // Without an overlay (an unknown's annotations are not sent until asked for), the
+      // link loads the page with them.
       toggleAnnotations();
     } else if (zoomTo) {
       if (zoomTo === "in") zoom(1.25);

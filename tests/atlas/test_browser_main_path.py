@@ -80,7 +80,7 @@ def test_case_can_be_revealed_by_keyboard_alone(page, atlas_content):
     for _ in range(40):
         page.keyboard.press("Tab")
         focused = page.evaluate("document.activeElement.textContent.trim()")
-        if focused == "Reveal the diagnosis":
+        if focused == "Reveal the diagnosis now":
             break
     else:
         pytest.fail("Tab never reached the reveal link")

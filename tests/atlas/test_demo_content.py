@@ -106,5 +106,9 @@ def test_every_public_page_answers_and_every_internal_link_resolves(demo, client
             queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     # Both languages' case and glossary pages were reached by links alone.
     for slug in ("tumoral-calcinosis-elbow", "tophaceous-gout-forearm"):
-        assert f"/en/cases/{slug}/" in seen and f"/es/cases/{slug}/" in seen
+        code = Case.objects.get(slug=slug).code
+        assert f"/en/cases/{code}/" in seen and f"/es/cases/{code}/" in seen
+    # No page links to a case by its internal name, which names the diagnosis.
+    slugs = set(Case.objects.values_list("slug", flat=True))
+    assert not [url for url in seen if any(f"/cases/{slug}/" in url for slug in slugs)]
     assert sum(1 for url in seen if url.startswith("/es/glossary/")) >= 30

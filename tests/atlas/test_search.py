@@ -56,3 +56,41 @@ def test_search_finds_words_in_study_findings_once_reindexed(client):
     case.reindex()
     response = client.get("/en/search/", {"q": "flebografia"})
     assert [c.pk for c in response.context["cases"]] == [case.pk]
+
+
+def test_search_by_diagnosis_waits_for_the_show_diagnoses_choice(client):
+    gout = make_entity(name_en="Tophaceous gout", name_es="Gota tofácea", synonyms_en="Gouty tophi")
+    case = make_case(
+        slug="tophaceous-gout-forearm", diagnosis=gout, discussion_en="Urate deposits."
+    )
+    for query in ("tophaceous gout", "gota tofacea", "gouty tophi", "urate", "forearm"):
+        assert client.get("/en/search/", {"q": query}).context["cases"] == [], query
+    response = client.post("/en/diagnoses/", {"show": "1", "next": "/en/search/?q=gout"})
+    assert response.status_code == 302 and response["Location"] == "/en/search/?q=gout"
+    for query in ("tophaceous gout", "gota tofacea", "gouty tophi", "urate"):
+        assert [c.pk for c in client.get("/en/search/", {"q": query}).context["cases"]] == [
+            case.pk
+        ], query
+    body = client.get("/en/search/", {"q": "gout"}).content.decode()
+    assert f'href="{case.get_absolute_url()}?stage=diagnosis"' in body
+
+
+def test_search_query_count_with_diagnoses_shown(client, django_assert_num_queries):
+    for _ in range(8):
+        make_case(history_en="ulcer", studies=2)
+    client.post("/en/diagnoses/", {"show": "1"})
+    # 1 the session, 2 cases with their diagnosis (cover images as subqueries), 3 their
+    # studies, 4 their tags, 5 entities with mechanism.
+    with django_assert_num_queries(5):
+        response = client.get("/en/search/", {"q": "ulcer"})
+    assert len(response.context["cases"]) == 8
+
+
+def test_the_show_diagnoses_choice_refuses_bad_input_and_foreign_addresses(client):
+    assert client.get("/en/diagnoses/").status_code == 405
+    assert client.post("/en/diagnoses/", {"show": "yes"}).status_code == 400
+    response = client.post("/en/diagnoses/", {"show": "1", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/en/cases/"
+    assert client.session["show_diagnoses"] is True
+    client.post("/en/diagnoses/", {"show": "0"})
+    assert client.session["show_diagnoses"] is False

@@ -14,8 +14,8 @@ def test_root_redirects_to_a_language(client):
 
 def test_language_switch_links_keep_the_reader_on_the_same_page(client):
     case = make_case(slug="some-case")
-    body = client.get(f"/en/cases/{case.slug}/?reveal=1").content.decode()
-    assert 'href="/es/cases/some-case/?reveal=1"' in body
+    body = client.get(f"/en/cases/{case.code}/?stage=diagnosis").content.decode()
+    assert f'href="/es/cases/{case.code}/?stage=diagnosis"' in body
 
 
 def test_spanish_pages_show_spanish_content(client):
@@ -25,12 +25,14 @@ def test_spanish_pages_show_spanish_content(client):
 
 def test_sitemap_lists_public_cases_and_entities_but_not_drafts(client):
     public = make_case(slug="public-case")
-    make_case(slug="draft-case", status=Case.Status.DRAFT)
+    draft = make_case(slug="draft-case", status=Case.Status.DRAFT)
     body = client.get("/sitemap.xml").content.decode()
     assert f"/en{public.get_absolute_url()[3:]}" in body
-    assert "/es/cases/public-case/" in body
+    assert f"/es/cases/{public.code}/" in body
     assert f"/en/glossary/{public.diagnosis.slug}/" in body
-    assert "draft-case" not in body
+    # Case addresses are neutral codes: the internal names never appear.
+    assert "public-case" not in body
+    assert draft.code not in body and "draft-case" not in body
     assert "/en/wizard/" in body and "/es/wizard/" in body
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from cases.models import Case
+from cases.models import Case, is_case_code
 from tests.builders import make_case, make_entity
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +65,12 @@ def test_a_double_submitted_add_form_creates_one_case_and_explains_the_second(cl
     assert first.status_code == 302
     second = client.post("/en/admin/cases/case/add/", _case_form(diagnosis))
     assert second.status_code == 200
-    assert "Case with this Slug already exists." in second.content.decode()
+    assert "Case with this Internal name already exists." in second.content.decode()
     assert Case.objects.filter(slug="new-case").count() == 1
+    # The admin-made case got its neutral public code, and its page is at that code.
+    code = Case.objects.get(slug="new-case").code
+    assert is_case_code(code)
+    assert Case.objects.get(slug="new-case").get_absolute_url() == f"/en/cases/{code}/"
 
 
 def test_residents_cannot_open_the_admin(client, resident):

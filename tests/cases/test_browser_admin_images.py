@@ -55,7 +55,8 @@ def ingested(image: Image, data: bytes, name: str = "image.dcm") -> Image:
 
 
 def viewer(image: Image) -> str:
-    return reverse("cases:image", args=[image.study.case.slug, image.key])
+    # As the revealed case opens it: annotations on.
+    return reverse("cases:image", args=[image.study.case.code, image.key]) + "?reveal=1"
 
 
 def drag(page, box: dict, start: tuple[float, float], end: tuple[float, float]) -> None:

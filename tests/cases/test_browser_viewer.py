@@ -52,7 +52,7 @@ def stack(transactional_db):
 
 
 def viewer(image: Image) -> str:
-    return f"/en/cases/{image.study.case.slug}/images/{image.key}/"
+    return f"/en/cases/{image.study.case.code}/images/{image.key}/"
 
 
 def picture_loaded(page) -> bool:
@@ -69,7 +69,7 @@ def test_keys_scroll_the_stack_and_the_address_follows(page, stack):
     page.keyboard.press("ArrowDown")
     page.keyboard.press("PageDown")
     expect(counter).to_have_text("frame 3 / 6")
-    expect(page).to_have_url(re.compile(r"\?frame=3&preset=file&ann=1$"))
+    expect(page).to_have_url(re.compile(r"\?frame=3&preset=file&ann=0$"))
     expect(page.locator("[data-image]")).to_have_attribute("src", re.compile(r"/2/display\.webp$"))
     page.wait_for_function("() => document.querySelector('[data-image]').naturalWidth > 0")
     page.keyboard.press("End")
@@ -105,8 +105,17 @@ def test_a_window_preset_is_one_key_press_and_its_pictures_exist(page, stack):
     expect(page).to_have_url(re.compile(r"preset=file"))
 
 
-def test_annotations_toggle_with_a_and_follow_the_frame(page, stack):
+def test_before_reveal_a_loads_the_annotations_the_page_did_not_send(page, stack):
     page.goto(viewer(stack))
+    expect(page.locator("[data-shape]")).to_have_count(0)
+    page.keyboard.press("a")
+    expect(page).to_have_url(re.compile(r"ann=1"))
+    expect(page.locator("[data-shape] line").last).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Hide annotations"))).to_be_visible()
+
+
+def test_annotations_toggle_with_a_and_follow_the_frame(page, stack):
+    page.goto(viewer(stack) + "?reveal=1")
     arrow = page.locator("[data-shape] line").last
     label = page.get_by_text("Third slice")
     expect(arrow).to_be_visible()
@@ -164,7 +173,7 @@ def test_viewer_is_accessible_and_loads_without_console_errors(page, stack):
 def test_viewer_fits_a_phone_without_sideways_scrolling(chromium, live_server, stack):
     context = chromium.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
     page = context.new_page()
-    for path in (viewer(stack), f"/en/cases/{stack.study.case.slug}/"):
+    for path in (viewer(stack), f"/en/cases/{stack.study.case.code}/?stage=images"):
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 390px"
@@ -172,6 +181,6 @@ def test_viewer_fits_a_phone_without_sideways_scrolling(chromium, live_server, s
 
 
 def test_case_page_figure_opens_the_viewer(page, stack):
-    page.goto(f"/en/cases/{stack.study.case.slug}/")
+    page.goto(f"/en/cases/{stack.study.case.code}/?stage=images")
     page.get_by_role("link", name=re.compile("Alt.")).click()
     expect(page.locator("[data-counter]")).to_have_text("frame 1 / 6")

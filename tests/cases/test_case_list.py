@@ -126,10 +126,16 @@ def test_case_list_query_count_does_not_grow_with_rows(client, django_assert_num
     for _ in range(15):
         case = make_case(studies=2)
         case.tags.add(tag)
-    # 1-6 facet counts (mechanism, entity, modality, region, tag, sex), 7 count for the
-    # paginator, 8 the page of cases (each with its cover image, as subqueries), 9 their
-    # studies, 10 their tags.
-    with django_assert_num_queries(10):
+    # Read as unknowns (the default): 1-5 facet counts (mechanism, modality, region, tag,
+    # sex; no diagnosis), 6 count for the paginator, 7 the page of cases (each with its cover
+    # image, as subqueries), 8 their studies, 9 their tags.
+    with django_assert_num_queries(9):
+        response = client.get(URL)
+    assert len(response.context["page"].object_list) == 12
+    client.post(reverse("diagnoses"), {"show": "1"})
+    # With diagnoses shown: 1 the session, 2-7 facet counts (the diagnosis's too), 8 count,
+    # 9 the page of cases with their diagnosis joined, 10 their studies, 11 their tags.
+    with django_assert_num_queries(11):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == 12
 

@@ -98,3 +98,22 @@ def test_a_file_that_fails_to_render_is_reported_and_fails_the_command(tmp_path,
         call_command("import_images", case.slug, str(tmp_path / "a.dcm"), stdout=out)
     assert "rejected" in out.getvalue()
     assert "stored, but it failed to render: rendering failed" in out.getvalue()
+
+
+def test_the_stored_dicom_names_the_patient_by_the_neutral_code_not_the_diagnosis(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    import pydicom
+    from django.core.files.storage import default_storage
+
+    case = make_case(images=0, slug="tophaceous-gout-forearm")
+    (tmp_path / "a.dcm").write_bytes(to_bytes(make_ct()))
+    # The command also takes the case's public code.
+    run(case.code, str(tmp_path / "a.dcm"), capture=django_capture_on_commit_callbacks)
+
+    source = case.studies.get().images.get().sources.get()
+    with default_storage.open(source.file.name, "rb") as handle:
+        stored = pydicom.dcmread(handle)
+    assert str(stored.PatientName) == f"CASE^{case.code}"
+    assert "gout" not in str(stored.PatientName).lower() + str(stored.PatientID).lower()
+    assert "gout" not in source.file.name

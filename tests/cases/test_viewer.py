@@ -37,7 +37,7 @@ def first_image(case: Case) -> Image:
 
 def viewer_url(image: Image, case: Case | None = None) -> str:
     case = case or image.study.case
-    return reverse("cases:image", args=[case.slug, image.key])
+    return reverse("cases:image", args=[case.code, image.key])
 
 
 def test_viewer_shows_the_frame_and_window_named_in_the_address(client):
@@ -51,13 +51,31 @@ def test_viewer_shows_the_frame_and_window_named_in_the_address(client):
     assert re.search(r'data-preset="bone"[^>]*aria-current="true"', body)
 
 
-def test_viewer_opens_on_the_first_frame_in_the_default_window_with_annotations(client):
+def test_viewer_opens_on_the_first_frame_in_the_default_window_annotations_off(client):
     image = ready(first_image(make_case()), annotations=[ARROW])
     body = client.get(viewer_url(image)).content.decode()
     assert f'src="/img/{image.key}/0/display.webp"' in body
     assert "frame 1 / 5" in body
-    assert "Hide annotations" in body
+    # Read as an unknown, the arrow would point at the answer: off, and not even sent.
+    assert "Show annotations" in body
+    assert "data-overlay" not in body and "<line" not in body
     assert re.search(r'data-preset="file"[^>]*aria-current="true"', body)
+
+
+def test_a_revealed_case_opens_the_viewer_with_annotations_on(client):
+    image = ready(first_image(make_case()), annotations=[ARROW])
+    body = client.get(viewer_url(image), {"reveal": "1"}).content.decode()
+    assert "Hide annotations" in body
+    assert re.search(r"<svg[^>]*data-overlay>", body)
+
+
+def test_the_reader_may_turn_annotations_on_before_reveal(client):
+    label = {"type": "label", "frame": None, "x1": 0.5, "y1": 0.5, "text": "Tophus"}
+    image = ready(first_image(make_case()), annotations=[label])
+    assert "Tophus" not in client.get(viewer_url(image)).content.decode()
+    body = client.get(viewer_url(image), {"ann": "1"}).content.decode()
+    assert ">Tophus</text>" in body
+    assert '<a href="?frame=1&amp;preset=file&amp;ann=0" data-annotations' in body
 
 
 def test_a_frame_past_either_end_shows_the_nearest_frame(client):
@@ -106,15 +124,16 @@ def test_annotations_switch_other_than_0_or_1_is_a_400(client):
 
 def test_hidden_annotations_are_not_drawn_and_the_link_offers_to_show_them(client):
     image = ready(first_image(make_case()), annotations=[ARROW])
-    body = client.get(viewer_url(image), {"frame": "2", "ann": "0"}).content.decode()
+    params = {"frame": "2", "ann": "0", "reveal": "1"}
+    body = client.get(viewer_url(image), params).content.decode()
     assert re.search(r"<svg[^>]*data-overlay display=\"none\"", body)
-    assert '<a href="?frame=2&amp;preset=file&amp;ann=1" data-annotations' in body
+    assert '<a href="?frame=2&amp;preset=file&amp;ann=1&amp;reveal=1" data-annotations' in body
     assert "Show annotations" in body
 
 
 def test_overlay_is_drawn_in_the_image_pixels_so_it_stays_on_the_finding(client):
     image = ready(first_image(make_case()), annotations=[ARROW])
-    body = client.get(viewer_url(image)).content.decode()
+    body = client.get(viewer_url(image), {"ann": "1"}).content.decode()
     assert 'viewBox="0 0 512 256"' in body
     assert '<line x1="51.2" y1="51.2" x2="256.0" y2="128.0"' in body
 
@@ -123,7 +142,7 @@ def test_overlay_numbers_keep_their_decimal_point_in_spanish(client):
     image = ready(first_image(make_case()), annotations=[ARROW])
     with translation.override("es"):
         url = viewer_url(image)
-    body = client.get(url).content.decode()
+    body = client.get(url, {"ann": "1"}).content.decode()
     assert url.startswith("/es/")
     assert 'x1="51.2"' in body
     assert "51,2" not in body
@@ -132,8 +151,8 @@ def test_overlay_numbers_keep_their_decimal_point_in_spanish(client):
 def test_annotation_for_another_frame_waits_for_its_frame(client):
     label = {"type": "label", "frame": 3, "x1": 0.5, "y1": 0.5, "text": "Tophus"}
     image = ready(first_image(make_case()), annotations=[label])
-    elsewhere = client.get(viewer_url(image), {"frame": "1"}).content.decode()
-    there = client.get(viewer_url(image), {"frame": "4"}).content.decode()
+    elsewhere = client.get(viewer_url(image), {"frame": "1", "reveal": "1"}).content.decode()
+    there = client.get(viewer_url(image), {"frame": "4", "reveal": "1"}).content.decode()
     assert re.search(r'<g data-shape data-frame="3" display="none">', elsewhere)
     assert re.search(r'<g data-shape data-frame="3">', there)
     assert ">Tophus</text>" in there
@@ -226,7 +245,7 @@ def test_viewer_query_count_is_fixed(client, django_assert_num_queries):
 def test_a_ready_figure_is_a_lazy_responsive_picture_linking_to_the_viewer(client):
     case = make_case()
     image = ready(first_image(case))
-    body = client.get(case.get_absolute_url()).content.decode()
+    body = client.get(case.get_absolute_url(), {"stage": "images"}).content.decode()
     assert f'href="{viewer_url(image)}"' in body
     assert (
         f'srcset="/img/{image.key}/0/thumb.webp 320w, /img/{image.key}/0/display.webp 512w"' in body
@@ -238,14 +257,14 @@ def test_a_ready_figure_is_a_lazy_responsive_picture_linking_to_the_viewer(clien
 def test_a_synthetic_figure_is_labelled_on_the_picture(client):
     case = make_case()
     ready(first_image(case), is_synthetic=True)
-    body = client.get(case.get_absolute_url()).content.decode()
+    body = client.get(case.get_absolute_url(), {"stage": "images"}).content.decode()
     assert '<span class="figure__synthetic">Synthetic illustration</span>' in body
 
 
 def test_readers_see_a_placeholder_for_an_image_held_for_review(client):
     case = make_case()
     ready(first_image(case), pixels=Image.Pixels.HELD, pixels_reason="burned-in text")
-    body = client.get(case.get_absolute_url()).content.decode()
+    body = client.get(case.get_absolute_url(), {"stage": "images"}).content.decode()
     assert "Image not yet available" in body
     assert "burned-in text" not in body
     assert "/img/" not in body
@@ -255,7 +274,7 @@ def test_staff_see_the_status_and_reason_of_an_image_not_ready(client, editor):
     case = make_case()
     ready(first_image(case), pixels=Image.Pixels.PROCESSING, progress=40)
     client.force_login(editor)
-    body = client.get(case.get_absolute_url()).content.decode()
+    body = client.get(case.get_absolute_url(), {"stage": "images"}).content.decode()
     assert "Processing (40%)" in body
 
 

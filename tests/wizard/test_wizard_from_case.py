@@ -51,6 +51,6 @@ def test_an_unknown_case_is_a_404(client):
 
 
 def test_the_case_page_offers_the_wizard_only_once_revealed(client, gout_case):
-    link = f'href="/en/wizard/case/{gout_case.slug}/"'
+    link = f'href="/en/wizard/case/{gout_case.code}/"'
     assert link not in client.get(gout_case.get_absolute_url()).text
     assert link in client.get(gout_case.get_absolute_url(), {"reveal": "1"}).text

@@ -139,6 +139,10 @@ def test_only_published_cases_of_an_entry_are_shown_with_a_link_to_all(client, k
     for n in range(5):
         make_case(diagnosis=gout, presentation_en=f"published gout {n}")
     make_case(diagnosis=gout, presentation_en="draft gout", status=Case.Status.DRAFT)
+    # Entity-to-case links are an answer key: none until the reader shows diagnoses.
+    blind = client.get("/en/wizard/?f=hx.gout&step=results").text
+    assert "published gout" not in blind and "?entity=tophaceous-gout" not in blind
+    client.post("/en/diagnoses/", {"show": "1"})
     response = client.get("/en/wizard/?f=hx.gout&step=results")
     entry = next(e for e in response.context["ddx"].entries if e.slug == "tophaceous-gout")
     assert entry.case_count == 5 and len(entry.cases) == 3

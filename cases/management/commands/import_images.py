@@ -72,7 +72,7 @@ def _fail_unrendered(results: list[FileResult]) -> None:
 
 
 def _study(slug: str, number: int | None):
-    found = Case.objects.filter(slug=slug).first()
+    found = Case.objects.at_address(slug).first()
     if found is None:
         raise CommandError(f"No case with the slug {slug!r}.")
     studies = list(found.studies.order_by("order", "pk"))
