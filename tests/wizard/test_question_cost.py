@@ -133,8 +133,11 @@ def test_the_admin_refuses_a_cost_that_is_not_positive(client, superuser):
     assert Question.objects.get(key="lab.calcium").cost == 1
 
 
-def test_the_demo_asks_for_renal_function_when_calcium_and_phosphate_are_both_high(demo):
-    # Kidney disease, hyperparathyroidism and renal osteodystrophy lead, with CPPD close behind:
-    # one blood test separates them better than another look at the images or the history.
-    answers = ["lab.calcium.high", "lab.phosphate.high", "site.articular", "age.adult"]
+def test_the_demo_asks_for_renal_function_to_tell_uraemic_from_familial_tumoral_calcinosis(demo):
+    # Lobulated periarticular masses with a high phosphate: kidney disease (metastatic) leads
+    # tumoral calcinosis (idiopathic). The history tells a little more than renal function, but
+    # one blood test settles it for half the effort, so the wizard asks for that.
+    answers = ["lab.phosphate.high", "site.articular", "morph.multilobular"]
+    gains = information_gains(demo, answers)
+    assert gains["hx"] > gains["lab.renal"]
     assert next_best_question(demo, answers) == "lab.renal"
