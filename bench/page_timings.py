@@ -45,6 +45,7 @@ def main() -> None:
         case = Case.objects.get(pk=template.pk)
         case.pk = None
         case.slug = f"padding-{n}"
+        case.code = ""  # save() gives the copy a public code of its own
         case.save()
         case.tags.set(tags)
         for study in studies:
@@ -59,12 +60,13 @@ def main() -> None:
                 image.save()
 
     client = Client()
+    gout = Case.objects.get(slug="tophaceous-gout-forearm").get_absolute_url()
     pages = {
         "home": "/en/",
         "case list": "/en/cases/",
         "case list, 2 filters": "/en/cases/?mechanism=idiopathic&sex=F",
-        "case page": "/en/cases/tophaceous-gout-forearm/",
-        "case page, revealed": "/en/cases/tophaceous-gout-forearm/?reveal=1",
+        "case page": gout,
+        "case page, revealed": f"{gout}?reveal=1",
         "glossary": "/en/glossary/",
         "entity page": "/en/glossary/tumoral-calcinosis/",
         "search": "/en/search/?q=calcificacion",
@@ -73,8 +75,9 @@ def main() -> None:
     }
     print(f"{Case.objects.count()} cases in the database; {args.repeat} requests per page")
     print(f"{'page':24} {'median ms':>10} {'p90 ms':>8} {'queries':>8}")
-    viewer = Case.objects.get(slug="heterotopic-ossification-hip").studies.first().images.first()
-    pages["image viewer"] = f"/en/cases/heterotopic-ossification-hip/images/{viewer.key}/?frame=1"
+    hip = Case.objects.get(slug="heterotopic-ossification-hip")
+    viewer = hip.studies.first().images.first()
+    pages["image viewer"] = f"{hip.get_absolute_url()}images/{viewer.key}/?frame=1"
     for name, url in pages.items():
         client.get(url)  # warm caches and template loading
         times = []

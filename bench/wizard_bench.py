@@ -40,7 +40,7 @@ def write_large_knowledge_base(kb, *, cases: int, seed: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from cases.models import Case
+    from cases.models import Case, random_case_code
     from diagnosis.models import Entity, Mechanism
     from wizard.models import (
         Contradiction,
@@ -154,10 +154,15 @@ def write_large_knowledge_base(kb, *, cases: int, seed: int) -> None:
         leaf = FlowchartNode.objects.filter(children__isnull=True).first()
         EntityPrior.objects.exclude(entity__flowchart_nodes__isnull=False).update(tree_node=leaf)
         slugs = [e.slug for e in kb.entities]
+        codes: set[str] = set()
+        while len(codes) < cases:
+            codes.add(random_case_code())
         Case.objects.bulk_create(
             [
                 Case(
                     slug=f"synthetic-case-{n}",
+                    # bulk_create skips save(), which gives a case its public code.
+                    code=code,
                     age=rng.randint(1, 95),
                     sex=rng.choice("FM"),
                     presentation_en="synthetic presentation",
@@ -168,7 +173,7 @@ def write_large_knowledge_base(kb, *, cases: int, seed: int) -> None:
                     status="published",
                     published_at=timezone.now(),
                 )
-                for n in range(cases)
+                for n, code in enumerate(codes)
             ],
             batch_size=500,
         )
