@@ -9,14 +9,24 @@ import json
 from copy import deepcopy
 from pathlib import Path
 
+import pytest
+
 from diagnosis.models import Entity, Mechanism
 from tests.builders import make_entity
+from wizard.knowledge import KnowledgeBase, KnowledgeBaseError
 from wizard.models import CaseFinding, Finding
 from wizard.services import knowledge_load
 
 
 def text(en: str, es: str | None = None) -> dict:
     return {"en": en, "es": es or f"{en} (es)"}
+
+
+def problems_of(data: dict) -> list[str]:
+    """The problems ``KnowledgeBase.from_dict`` refuses ``data`` with (it must refuse it)."""
+    with pytest.raises(KnowledgeBaseError) as error:
+        KnowledgeBase.from_dict(data)
+    return error.value.problems
 
 
 def answer(code: str, en: str, base: float, es: str | None = None) -> dict:

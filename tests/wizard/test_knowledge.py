@@ -5,7 +5,8 @@ import itertools
 
 import pytest
 
-from wizard.knowledge import KnowledgeBase, KnowledgeBaseError, Text, tree_disagreements
+from tests.wizard.builders import problems_of
+from wizard.knowledge import KnowledgeBase, Text, tree_disagreements
 from wizard.ranking import tree_path
 
 # The glossary's slugs and mechanisms, as the atlas fixes them.
@@ -155,12 +156,6 @@ def kb_dict(**overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-def problems_of(data: dict) -> list[str]:
-    with pytest.raises(KnowledgeBaseError) as error:
-        KnowledgeBase.from_dict(data)
-    return error.value.problems
 
 
 # -- the demo knowledge base -----------------------------------------------------------------

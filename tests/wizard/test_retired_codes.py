@@ -6,8 +6,15 @@ from copy import deepcopy
 import pytest
 
 from tests.builders import make_case
-from tests.wizard.builders import SMALL_KB, answer, make_knowledge_base, record_findings, text
-from wizard.knowledge import KnowledgeBase, KnowledgeBaseError, Retired, Text
+from tests.wizard.builders import (
+    SMALL_KB,
+    answer,
+    make_knowledge_base,
+    problems_of,
+    record_findings,
+    text,
+)
+from wizard.knowledge import KnowledgeBase, Retired, Text
 from wizard.models import CaseFinding, Contradiction, Finding, FindingWeight, RetiredFinding
 from wizard.ranking import information_gains, rank
 from wizard.services import case_findings_load, knowledge_load
@@ -40,12 +47,6 @@ def split_trauma() -> dict:
     tendinitis["weights"].append({"finding": "hx.injury", "lr": 2, "why": "overuse"})
     data["retired"] = [{"code": "hx.trauma", "into": ["hx.surgery", "hx.injury"], "why": WHY}]
     return data
-
-
-def problems_of(data: dict) -> list[str]:
-    with pytest.raises(KnowledgeBaseError) as error:
-        KnowledgeBase.from_dict(data)
-    return error.value.problems
 
 
 # -- the knowledge base ------------------------------------------------------------------------

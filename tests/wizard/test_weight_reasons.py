@@ -4,8 +4,8 @@ from copy import deepcopy
 
 import pytest
 
-from tests.wizard.builders import SMALL_KB, make_knowledge_base
-from wizard.knowledge import KnowledgeBase, KnowledgeBaseError, Text
+from tests.wizard.builders import SMALL_KB, make_knowledge_base, problems_of
+from wizard.knowledge import KnowledgeBase, Text
 from wizard.models import FindingWeight
 from wizard.services import knowledge_load
 from wizard.snapshot import knowledge_from_db
@@ -26,12 +26,6 @@ def cited() -> dict:
     weight["why"] = {"en": "a known gouty patient", "es": "un paciente con gota conocida"}
     weight["ref"] = "banks-2005"
     return data
-
-
-def problems_of(data: dict) -> list[str]:
-    with pytest.raises(KnowledgeBaseError) as error:
-        KnowledgeBase.from_dict(data)
-    return error.value.problems
 
 
 # -- the knowledge base ------------------------------------------------------------------------
