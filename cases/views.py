@@ -98,8 +98,12 @@ def _old_address(request: HttpRequest, slug: str, name: str, *args) -> HttpRespo
     code = case_code_for_old_address(Case.objects.visible_to(request.user), slug)
     if code is None:
         raise Http404(_("No published case has this address."))
+    return _moved_permanently(request, reverse(name, args=[code, *args]))
+
+
+def _moved_permanently(request: HttpRequest, target: str) -> HttpResponse:
+    """A 301 to ``target`` that keeps the request's query string (a shared stage, a frame)."""
     query = request.META.get("QUERY_STRING", "")
-    target = reverse(name, args=[code, *args])
     return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
 
 
@@ -134,8 +138,7 @@ def image_viewer(request: HttpRequest, code: str, key: UUID) -> HttpResponse:
         target = old_viewer_address(request.user, slug=code, key=key)
         if target is None:
             raise Http404(_("No published image has this address."))
-        query = request.META.get("QUERY_STRING", "")
-        return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+        return _moved_permanently(request, target)
     state, errors = viewer_state(request.GET, image)
     context = viewer_context(image, state, panels=case_panels(request.user, image.study.case))
     context["errors"] = errors

@@ -94,7 +94,7 @@ class Text:
     es: str
 
     def get(self, lang: str) -> str:
-        return getattr(self, lang, "") or self.en
+        return self.pick(lang)[0]
 
     def pick(self, lang: str) -> tuple[str, str]:
         """The text in ``lang`` and that language; English, marked so, where it is missing."""
