@@ -4,6 +4,7 @@ It must translate every string the code marks, keep nothing the code no longer m
 compiled .mo that Django reads must say the same as the .po that translators edit.
 """
 
+import re
 import shutil
 from pathlib import Path
 
@@ -34,6 +35,24 @@ def test_every_interface_string_has_a_spanish_translation():
     untranslated = [entry.msgid for entry in po if not entry.obsolete and not entry.translated()]
     fuzzy = [entry.msgid for entry in po if "fuzzy" in entry.flags]
     assert untranslated == [] and fuzzy == []
+
+
+# Python's named and positional placeholders, as gettext strings use them.
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdfr]|%[sdfr]")
+
+
+def test_every_translation_keeps_the_placeholders_of_its_source():
+    # A Spanish "%(step)s" for an English "%(stage)s" raises KeyError when the page is drawn.
+    po = polib.pofile(str(CATALOGUE / "django.po"))
+    broken = []
+    for entry in po:
+        sources = [entry.msgid, entry.msgid_plural] if entry.msgid_plural else [entry.msgid]
+        targets = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        wanted = sorted(set(PLACEHOLDER.findall(" ".join(sources))))
+        for target in targets:
+            if sorted(set(PLACEHOLDER.findall(target))) != wanted:
+                broken.append(entry.msgid)
+    assert broken == []
 
 
 def test_compiled_catalogue_says_what_the_source_says():

@@ -212,3 +212,14 @@ def test_case_page_query_count_is_fixed(client, django_assert_num_queries):
     with django_assert_num_queries(10):
         response = client.get(case.get_absolute_url(), {"stage": "diagnosis"})
     assert len(response.context["related"]) == 4
+
+
+def test_the_spanish_stages_read_in_spanish_and_an_unknown_stage_is_a_400_not_a_crash(client):
+    # A fuzzy catalogue entry once gave "%(step)s" for "%(stage)s": a KeyError on this page.
+    case = make_case(history_es="HISTORIA")
+    url = case.get_absolute_url().replace("/en/", "/es/", 1)
+    response = client.get(url, {"stage": "answer"})
+    assert response.status_code == 400
+    assert "No hay ninguna etapa llamada «answer»" in response.text
+    images = client.get(url, {"stage": "images"}).content.decode()
+    assert "Mostrar los hallazgos" in images and "Ocultar las imágenes" in images
