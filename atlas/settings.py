@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "cases",
     # After diagnosis: its admin adds the wizard's inlines to the glossary's Entity admin.
     "wizard",
+    "teaching",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("glossary/classification/", views.classification, name="classification"),
     path("glossary/<slug:slug>/", views.entity_detail, name="entity"),
     path("wizard/", include("wizard.urls")),
+    path("quiz/", include("teaching.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

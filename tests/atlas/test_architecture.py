@@ -16,7 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import ForeignObjectRel
 
-ORDER = ["core", "diagnosis", "cases", "wizard", "site"]
+ORDER = ["core", "diagnosis", "cases", "wizard", "teaching", "site"]
 
 # atlas is the project: these modules are the core every app builds on; the rest of atlas
 # (views, urls, content loading, sitemaps, settings, commands) composes the apps.
@@ -33,7 +33,7 @@ ATLAS_CORE = {
     "atlas.messages",
     "atlas.migrations",
 }
-PACKAGES = ["atlas", "diagnosis", "cases", "wizard"]
+PACKAGES = ["atlas", "diagnosis", "cases", "wizard", "teaching"]
 ROOT = Path(settings.BASE_DIR)
 
 

@@ -1,0 +1,38 @@
+"""“Where is it?”: is a tap inside the author's region? Pure, no database.
+
+Regions are the image's circle annotations, stored as the viewer stores them: image
+coordinates from 0 to 1, a circle centred on (x1, y1) through (x2, y2), its radius measured in
+pixels. A tap counts if it falls inside the circle grown by TOLERANCE of the image's shorter
+side, so a finger that lands on the rim of a small lesion is not marked wrong.
+"""
+
+import math
+
+TOLERANCE = 0.03  # 3 % of the image's shorter side: about 15 px on a 512 px image
+
+
+def region_from_annotations(annotations: list[dict]) -> dict:
+    """The first circle drawn on the image, {"x1", "y1", "x2", "y2", "frame"}; {} if none."""
+    for shape in annotations or []:
+        if shape.get("type") != "circle":
+            continue
+        try:
+            region = {name: float(shape[name]) for name in ("x1", "y1", "x2", "y2")}
+        except (KeyError, TypeError, ValueError):
+            continue
+        if (region["x1"], region["y1"]) != (region["x2"], region["y2"]):
+            region["frame"] = shape.get("frame")
+            return region
+    return {}
+
+
+def is_inside(region: dict, x: float, y: float, *, width: int, height: int) -> bool:
+    """True if the tap (x, y), from 0 to 1, falls within the region plus the tolerance."""
+    if not region or width <= 0 or height <= 0:
+        return False
+    cx, cy = region["x1"] * width, region["y1"] * height
+    radius = math.hypot(
+        (region["x2"] - region["x1"]) * width, (region["y2"] - region["y1"]) * height
+    )
+    distance = math.hypot(x * width - cx, y * height - cy)
+    return distance <= radius + TOLERANCE * min(width, height)
