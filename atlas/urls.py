@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("glossary/<slug:slug>/", views.entity_detail, name="entity"),
     path("wizard/", include("wizard.urls")),
     path("quiz/", include("teaching.urls")),
+    path("account/", include("teaching.account_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -422,3 +422,65 @@ def due_cases(user, *, now=None, limit: int | None = None):
         Q(user=user), Q(due__lte=now), Q(case__status=Case.Status.PUBLISHED)
     ).order_by("due", "pk")
     return qs[:limit] if limit else qs
+
+
+class NoCases(ValueError):
+    """Nothing to ask: no published case matches."""
+
+
+def _in_order(ids: list[int]) -> list[Case]:
+    by_id = {case.pk: case for case in quiz_cases(Case.objects.filter(pk__in=ids))}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def quiz_from_filters(
+    *, filters: dict, count: int, kinds: list[str], created_by=None, seed: int | None = None
+) -> Quiz:
+    """`count` published cases drawn at random from those the atlas filters match."""
+    from cases.selectors import cases_filtered
+
+    rng = random.Random(seed)
+    ids = sample_case_ids(cases_filtered(Case.objects.published(), filters), count, rng)
+    if not ids:
+        raise NoCases()
+    return quiz_build(
+        cases=_in_order(ids),
+        kinds=kinds,
+        source=Quiz.Source.FILTERS,
+        filters=filters,
+        created_by=created_by,
+        seed=rng.randrange(2**32),
+    )
+
+
+def quiz_from_set(*, curated_set, kinds: list[str], created_by=None, seed=None) -> Quiz:
+    """The teacher's set, in the teacher's order, its unpublished cases left out."""
+    ids = list(
+        curated_set.entries.filter(case__status=Case.Status.PUBLISHED).values_list(
+            "case_id", flat=True
+        )
+    )
+    if not ids:
+        raise NoCases()
+    return quiz_build(
+        cases=_in_order(ids),
+        kinds=kinds,
+        source=Quiz.Source.SET,
+        curated_set=curated_set,
+        created_by=created_by,
+        seed=seed,
+    )
+
+
+def quiz_from_due(*, user, count: int, kinds: list[str] | None = None, seed=None) -> Quiz:
+    """The user's due cases, soonest first."""
+    ids = list(due_cases(user, limit=count).values_list("case_id", flat=True))
+    if not ids:
+        raise NoCases()
+    return quiz_build(
+        cases=_in_order(ids),
+        kinds=kinds or [Kind.DIAGNOSIS],
+        source=Quiz.Source.DUE,
+        created_by=user,
+        seed=seed,
+    )
