@@ -191,6 +191,17 @@ class Question(models.Model):
     def answer_name(self) -> str:
         return self.label()
 
+    @property
+    def prompt_text(self) -> str:
+        return self.label(self.prompt) if self.prompt else ""
+
+    def given_label(self, answer) -> str:
+        """What the reader answered, in their words: the choice's name, or what they typed."""
+        for choice in self.choices:
+            if choice["key"] == answer.choice and not answer.text:
+                return self.label(choice["label"])
+        return answer.text
+
     def choice_labels(self) -> list[tuple[int, str, str]]:
         """(number shown, key, label) for each choice, numbered from 1."""
         return [

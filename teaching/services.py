@@ -118,13 +118,14 @@ class Glossary:
     """Every entity and mechanism, read once, for choosing distractors (two queries)."""
 
     def __init__(self) -> None:
-        self.entities = {entity.pk: entity for entity in Entity.objects.all()}
+        entities = Entity.objects.prefetch_related("related")
+        self.entities = {entity.pk: entity for entity in entities}
         self.mechanisms = list(Mechanism.objects.order_by("order", "slug"))
 
     def related(self, entity: Entity, differential: list[int]) -> list[Entity]:
         """Distractors for `entity`, best first: the case's own differential, then the
-        entities on the same branch of the tree (parent, children, siblings), then those that
-        share its mechanism. Never random entities."""
+        glossary's related entries, the entities on the same branch of the tree (parent,
+        children, siblings), then those that share its mechanism. Never random entities."""
         seen = {entity.pk}
         ordered: list[Entity] = []
 
@@ -135,6 +136,7 @@ class Glossary:
                     ordered.append(candidate)
 
         add(self.entities[pk] for pk in differential if pk in self.entities)
+        add(self.entities[e.pk] for e in entity.related.all() if e.pk in self.entities)
         branch = [
             e
             for e in self.entities.values()
@@ -164,6 +166,7 @@ class Plan:
     case: Case | None
     entity: Entity | None
     image: Image | None = None
+    source: Case | None = None  # the case the question came from, for its differential
 
 
 def _region_image(case: Case) -> Image | None:
@@ -185,11 +188,11 @@ def _plan(cases: list[Case], kinds: list[str]) -> list[Plan]:
                 image = _region_image(case)
                 if image is None:
                     continue
-                plans.append(Plan(kind, case, case.diagnosis, image))
+                plans.append(Plan(kind, case, case.diagnosis, image, source=case))
             elif kind == Kind.GLOSSARY:
-                plans.append(Plan(kind, None, case.diagnosis))
+                plans.append(Plan(kind, None, case.diagnosis, source=case))
             else:
-                plans.append(Plan(kind, case, case.diagnosis))
+                plans.append(Plan(kind, case, case.diagnosis, source=case))
             break
     return plans
 
@@ -205,9 +208,7 @@ def _question(quiz: Quiz, position: int, plan: Plan, glossary: Glossary, rng) ->
         mechanism_id=entity.mechanism_id,
     )
     if plan.kind in (Kind.DIAGNOSIS, Kind.GLOSSARY):
-        differential = [e.pk for e in plan.case.differential.all()] if plan.case else []
-        if plan.kind == Kind.GLOSSARY:
-            differential = []
+        differential = [e.pk for e in plan.source.differential.all()]
         distractors = glossary.related(entity, differential)
         question.choices = _entity_choices(entity, distractors, rng, own=len(differential))
         question.answer_key = entity.slug
