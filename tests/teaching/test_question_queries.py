@@ -45,9 +45,9 @@ def test_an_answer_costs_the_same_queries_whatever_the_reader_answered_before():
         client.force_login(make_user())
         started(quiz, client)
         for n in range(1, size):  # answer all but the last, so history grows
-            question = quiz.questions.get(position=n)
             client.post(f"/en/quiz/{quiz.code}/{n}/", {"choice": "1", "confidence": "certain"})
         last = quiz.questions.get(position=size)
         data = {"choice": correct_number(last), "confidence": "certain"}
-        counts.append(len(_queries(lambda: client.post(f"/en/quiz/{quiz.code}/{size}/", data))))
+        address = f"/en/quiz/{quiz.code}/{size}/"
+        counts.append(len(_queries(lambda c=client, a=address, d=data: c.post(a, d))))
     assert counts[0] == counts[1], counts
