@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from atlas.lib.i18n import language_codes
 from atlas.lib.text import lines
@@ -477,7 +478,7 @@ def quiz_from_due(*, user, count: int, kinds: list[str] | None = None, seed=None
     """The user's due cases, soonest first."""
     ids = list(due_cases(user, limit=count).values_list("case_id", flat=True))
     if not ids:
-        raise NoCases()
+        raise NoCases(_("Nothing is due for review yet."))
     return quiz_build(
         cases=_in_order(ids),
         kinds=kinds or [Kind.DIAGNOSIS],
