@@ -27,6 +27,7 @@ class QuizBuildForm(forms.Form):
         choices=[(n, n) for n in COUNTS],
         initial=10,
         required=False,
+        widget=forms.RadioSelect,
     )
     kinds = forms.MultipleChoiceField(
         label=_("Kinds of question"),
