@@ -7,6 +7,7 @@ slug, or by position within their parent, and updated in place.
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from modeltranslation.translator import translator
@@ -14,6 +15,7 @@ from modeltranslation.translator import translator
 from atlas.lib.i18n import spread
 from atlas.models import Tag
 from cases.models import Case, Image, Study
+from cases.viewer import clean_annotations
 from diagnosis.models import Entity, Mechanism
 from wizard.knowledge import KnowledgeBaseError
 from wizard.services import case_findings_load, knowledge_load
@@ -81,6 +83,14 @@ def _load_glossary(data: dict) -> dict[str, int]:
     return {"mechanisms": len(data.get("mechanisms", [])), "entities": len(entities)}
 
 
+def _annotations(image_row: dict, where: str) -> list[dict]:
+    """The image's shapes, checked as the admin checks them."""
+    try:
+        return clean_annotations(image_row["annotations"])
+    except ValidationError as error:
+        raise ContentError(f"{where}: {' '.join(error.messages)}") from None
+
+
 def _load_case(row: dict) -> Case:
     slug = row["slug"]
     defaults = {
@@ -117,6 +127,10 @@ def _load_case(row: dict) -> Case:
             }
             for field in ("plane", "caption", "caption_neutral", "alt_text"):
                 image_defaults.update(_tr(image_row, field))
+            if "annotations" in image_row:
+                image_defaults["annotations"] = _annotations(
+                    image_row, f"{slug}, study {order}, image {image_order}"
+                )
             Image.objects.update_or_create(study=study, order=image_order, defaults=image_defaults)
         study.images.filter(order__gt=len(images)).delete()
     case.studies.filter(order__gt=len(studies)).delete()

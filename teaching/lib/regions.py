@@ -11,15 +11,27 @@ import math
 TOLERANCE = 0.03  # 3 % of the image's shorter side: about 15 px on a 512 px image
 
 
+def _on_image(value) -> bool:
+    """A coordinate the viewer's schema accepts: a real number from 0 to 1."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and 0 <= value <= 1
+
+
 def region_from_annotations(annotations: list[dict]) -> dict:
-    """The first circle drawn on the image, {"x1", "y1", "x2", "y2", "frame"}; {} if none."""
+    """The first circle drawn on the image, {"x1", "y1", "x2", "y2", "frame"}; {} if none.
+
+    A circle with no radius, which nobody could hit, and one with a point that is not a number
+    from 0 to 1, which the viewer refuses to draw, are passed over, so that an image whose
+    only region is one of these is never asked about.
+    """
     for shape in annotations or []:
-        if shape.get("type") != "circle":
+        if not isinstance(shape, dict) or shape.get("type") != "circle":
             continue
-        try:
-            region = {name: float(shape[name]) for name in ("x1", "y1", "x2", "y2")}
-        except (KeyError, TypeError, ValueError):
+        values = [shape.get(name) for name in ("x1", "y1", "x2", "y2")]
+        if not all(_on_image(value) for value in values):
             continue
+        region = dict(zip(("x1", "y1", "x2", "y2"), map(float, values), strict=True))
         if (region["x1"], region["y1"]) != (region["x2"], region["y2"]):
             region["frame"] = shape.get("frame")
             return region
@@ -27,8 +39,17 @@ def region_from_annotations(annotations: list[dict]) -> dict:
 
 
 def is_inside(region: dict, x: float, y: float, *, width: int, height: int) -> bool:
-    """True if the tap (x, y), from 0 to 1, falls within the region plus the tolerance."""
+    """True if the tap (x, y), from 0 to 1, falls within the region plus the tolerance.
+
+    A tap off the image is never inside, even where the grown circle reaches past its edge.
+    """
     if not region or width <= 0 or height <= 0:
+        return False
+    try:
+        x, y = float(x), float(y)
+    except (TypeError, ValueError):
+        return False
+    if not (_on_image(x) and _on_image(y)):
         return False
     cx, cy = region["x1"] * width, region["y1"] * height
     radius = math.hypot(

@@ -8,6 +8,9 @@ from django.core.management import call_command
 
 from cases.models import Case, Image, Study
 from diagnosis.models import Entity
+from teaching.lib import regions
+from teaching.models import Kind, Quiz
+from teaching.services import quiz_build, quiz_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +18,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo(db):
     call_command("load_demo", "--no-admin", stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def rendered_demo(db, django_capture_on_commit_callbacks):
+    # The images are rendered by the task queued on commit: run it, as `make run` would.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", "--no-admin", stdout=open("/dev/null", "w"))
 
 
 class _Links(HTMLParser):
@@ -112,3 +122,22 @@ def test_every_public_page_answers_and_every_internal_link_resolves(demo, client
     slugs = set(Case.objects.values_list("slug", flat=True))
     assert not [url for url in seen if any(f"/cases/{slug}/" in url for slug in slugs)]
     assert sum(1 for url in seen if url.startswith("/es/glossary/")) >= 30
+
+
+def test_every_demo_case_can_be_asked_where_its_lesion_is(rendered_demo):
+    for case in Case.objects.published():
+        images = Image.objects.filter(study__case=case, pixels=Image.Pixels.READY)
+        circled = [image for image in images if regions.region_from_annotations(image.annotations)]
+        assert circled, f"{case.slug} has no ready image with a circle round its lesion"
+        for image in circled:
+            # The author's circle is a hit at its own centre, in the image's real pixels.
+            region = regions.region_from_annotations(image.annotations)
+            assert regions.is_inside(
+                region, region["x1"], region["y1"], width=image.width, height=image.height
+            )
+        # Labels could name the answer: the demo draws none.
+        assert not [s for image in images for s in image.annotations if s["type"] == "label"]
+    # So a "Where is it?" quiz over the whole demo asks every case.
+    cases = quiz_cases(Case.objects.published())
+    quiz = quiz_build(cases=cases, kinds=[Kind.WHERE], source=Quiz.Source.FILTERS, seed=1)
+    assert [q.kind for q in quiz.questions.all()] == [Kind.WHERE] * 8
