@@ -20,7 +20,8 @@ from .models import Answer, Attempt, CuratedSet, CuratedSetCase, Quiz
 
 
 def case_label(case: Case) -> str:
-    return f"{case.title} · {case.code}"
+    # The code first: the picker cuts long labels at the end.
+    return f"{case.code} · {case.title}"
 
 
 class CaseChoiceField(forms.ModelChoiceField):
@@ -88,6 +89,25 @@ class CuratedSetAdmin(admin.ModelAdmin):
         if not change and obj.owner_id is None:
             obj.owner = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not CuratedSetCase:
+            return super().save_formset(request, form, formset, change)
+        # A case added without a position (the form's 0) goes after the others, in the
+        # order of the rows, rather than before them all.
+        entries = formset.save(commit=False)
+        for entry in formset.deleted_objects:
+            entry.delete()
+        kept = [
+            f.instance for f in formset.forms if f.instance.pk and f not in formset.deleted_forms
+        ]
+        last = max((entry.position for entry in [*kept, *entries]), default=0)
+        for entry in entries:
+            if not entry.position:
+                last += 1
+                entry.position = last
+            entry.save()
+        formset.save_m2m()
 
     @admin.display(description=_("cases"), ordering="n_cases")
     def case_count(self, curated_set: CuratedSet) -> int:

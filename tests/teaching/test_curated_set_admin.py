@@ -84,7 +84,7 @@ def test_the_case_picker_names_cases_by_neutral_title_and_code_only(client, case
     )
     assert response.status_code == 200
     assert response.json()["results"] == [
-        {"id": str(case.pk), "text": f"{case.title} · {case.code}"}
+        {"id": str(case.pk), "text": f"{case.code} · {case.title}"}
     ]
     assert case.diagnosis.name not in response.content.decode()
 
@@ -94,7 +94,7 @@ def test_the_change_page_names_a_chosen_case_the_same_way(client, cases):
     curated_set = make_set(owner=teacher, cases=cases[:1])
     client.force_login(teacher)
     page = client.get(reverse("admin:teaching_curatedset_change", args=[curated_set.pk]))
-    assert f"{cases[0].title} · {cases[0].code}" in page.content.decode()
+    assert f"{cases[0].code} · {cases[0].title}" in page.content.decode()
 
 
 def test_someone_outside_the_teachers_group_cannot_open_sets(client, bare_staff):
@@ -109,3 +109,30 @@ def test_the_quizzes_records_are_for_superusers_to_read_only(client, superuser, 
     client.force_login(superuser)
     assert client.get(url).status_code == 200
     assert client.get(reverse("admin:teaching_quiz_add")).status_code == 403
+
+
+def test_a_case_added_without_a_position_goes_to_the_end(client, cases):
+    teacher = make_teacher(username="teacher")
+    curated_set = make_set(owner=teacher, cases=cases[:2])
+    first, second = curated_set.entries.all()
+    client.force_login(teacher)
+    form = _set_form(curated_set.title, [])
+    form.update(
+        {
+            "entries-TOTAL_FORMS": "3",
+            "entries-INITIAL_FORMS": "2",
+            "entries-0-id": str(first.pk),
+            "entries-0-curated_set": str(curated_set.pk),
+            "entries-0-position": "1",
+            "entries-0-case": str(first.case_id),
+            "entries-1-id": str(second.pk),
+            "entries-1-curated_set": str(curated_set.pk),
+            "entries-1-position": "2",
+            "entries-1-case": str(second.case_id),
+            "entries-2-position": "0",
+            "entries-2-case": str(cases[2].pk),
+        }
+    )
+    url = reverse("admin:teaching_curatedset_change", args=[curated_set.pk])
+    assert client.post(url, form).status_code == 302
+    assert [entry.case for entry in curated_set.entries.all()] == cases
