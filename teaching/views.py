@@ -10,6 +10,7 @@ from cases.selectors import case_facets
 
 from . import services
 from .forms import AnswerForm, QuizBuildForm, StartForm
+from .lib import regions
 from .models import Attempt, CuratedSet, Feedback, Kind, Quiz
 from .selectors import answer_shares, attempt_for, attempt_summary, next_open_position, question_at
 
@@ -212,7 +213,25 @@ def _page(request, attempt, item, answer, *, form=None, status=200, withdrawn=Fa
     if answer is not None:
         context["readers"], context["shares"] = answer_shares(item, answer.choice)
         context["given"] = item.given_label(answer)
+        if item.kind == Kind.WHERE:
+            context["overlay"] = _where_overlay(item, answer)
     return render(request, "teaching/question.html", context, status=status)
+
+
+def _where_overlay(item, answer) -> dict:
+    """The key image with the author's circle and the reader's tap, once answered."""
+    width, height = display_width(item.image), display_height(item.image)
+    cx, cy, r = regions.circle_in_pixels(item.region, width=width, height=height)
+    tap = (round((answer.x or 0) * width, 1), round((answer.y or 0) * height, 1))
+    return {
+        "width": width,
+        "height": height,
+        "cx": cx,
+        "cy": cy,
+        "r": r,
+        "tx": tap[0],
+        "ty": tap[1],
+    }
 
 
 def quiz_end(request: HttpRequest, code: str) -> HttpResponse:

@@ -57,3 +57,13 @@ def is_inside(region: dict, x: float, y: float, *, width: int, height: int) -> b
     )
     distance = math.hypot(x * width - cx, y * height - cy)
     return distance <= radius + TOLERANCE * min(width, height)
+
+
+def circle_in_pixels(region: dict, *, width: int, height: int) -> tuple[float, float, float]:
+    """The region as (cx, cy, r) in pixels of a width x height drawing, for the answer's
+    picture; (0, 0, 0) without a region."""
+    if not region or width <= 0 or height <= 0:
+        return 0.0, 0.0, 0.0
+    cx, cy = region["x1"] * width, region["y1"] * height
+    r = math.hypot((region["x2"] - region["x1"]) * width, (region["y2"] - region["y1"]) * height)
+    return round(cx, 1), round(cy, 1), round(r, 1)

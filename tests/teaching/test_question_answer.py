@@ -194,3 +194,15 @@ def test_a_tap_outside_the_image_is_refused(where_quiz, data):
     response = client.post(url(where_quiz), {**data, "confidence": "certain"})
     assert response.status_code == 400
     assert not Answer.objects.exists()
+
+
+def test_after_the_tap_the_answer_shows_the_lesions_circle_and_the_tap(where_quiz):
+    client = started(where_quiz)
+    before = client.get(url(where_quiz)).content.decode()
+    assert "quiz-where__region" not in before  # nothing drawn before the answer
+    client.post(url(where_quiz), {"nx": "0.25", "ny": "0.75", "confidence": "certain"})
+    body = client.get(url(where_quiz)).content.decode()
+    # The 512 px image drawn at 320 px: the circle at (0.5, 0.5) with radius 0.1 of the width.
+    assert '<circle class="quiz-where__region" cx="160.0" cy="160.0" r="32.0"/>' in body
+    assert '<circle cx="80.0" cy="240.0" r="5"/>' in body
+    assert "Your tap missed the lesion." in body
