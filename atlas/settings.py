@@ -198,7 +198,24 @@ TASKS = {
     }
 }
 
-LOGIN_URL = "admin:login"
+# The site's own sign-in; the admin keeps its login page, which its views name themselves.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:account"
+LOGOUT_REDIRECT_URL = "home"
+
+# Password-reset mail is printed to the console unless an SMTP server is named.
+EMAIL_HOST = env("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # A slow mail server must not hold a gunicorn worker past its 30-second timeout.
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "atlas@localhost")
 
 # Sign-in throttling (django-axes). Its backend comes first and refuses a locked-out sign-in
 # before any password is checked, on every view that calls authenticate(). Failures count per

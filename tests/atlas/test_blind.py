@@ -59,7 +59,8 @@ class _Loads(HTMLParser):
             for entry in (attrs.get("srcset") or "").split(","):
                 if entry.strip():
                     self.urls.append(entry.split()[0])
-        if tag == "a" and "/images/" in (attrs.get("href") or ""):
+        # The path only: the header's sign-in link carries the page's address in ?next=.
+        if tag == "a" and "/images/" in urlsplit(attrs.get("href") or "").path:
             self.urls.append(attrs["href"])
         if tag == "a" and (attrs.get("href") or "").startswith("/img/"):
             self.urls.append(attrs["href"])

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -38,3 +39,46 @@ def test_deploy_check_is_clean_with_production_settings():
     result = _django_check(DEBUG="false", SECRET_KEY=key, ALLOWED_HOSTS="atlas.example.org")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def _mail_settings(**env) -> dict:
+    names = ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS")
+    names += ("DEFAULT_FROM_EMAIL",)
+    clean = {k: v for k, v in os.environ.items() if k not in names}
+    clean.update(env)
+    script = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({k: getattr(s, k) for k in ('EMAIL_BACKEND', 'EMAIL_HOST', "
+        "'EMAIL_PORT', 'EMAIL_HOST_USER', 'EMAIL_HOST_PASSWORD', 'EMAIL_USE_TLS', "
+        "'DEFAULT_FROM_EMAIL')}))"
+    )
+    clean["DJANGO_SETTINGS_MODULE"] = "atlas.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_password_reset_mail_goes_to_the_console_unless_a_mail_server_is_named():
+    assert _mail_settings()["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_a_mail_server_in_the_environment_sends_by_smtp():
+    mail = _mail_settings(
+        EMAIL_HOST="smtp.hospital.example",
+        EMAIL_PORT="2525",
+        EMAIL_HOST_USER="atlas",
+        EMAIL_HOST_PASSWORD="secret",
+        EMAIL_USE_TLS="false",
+        DEFAULT_FROM_EMAIL="atlas@hospital.example",
+    )
+    assert mail == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.hospital.example",
+        "EMAIL_PORT": 2525,
+        "EMAIL_HOST_USER": "atlas",
+        "EMAIL_HOST_PASSWORD": "secret",
+        "EMAIL_USE_TLS": False,
+        "DEFAULT_FROM_EMAIL": "atlas@hospital.example",
+    }
