@@ -15,8 +15,13 @@ BOM = "\ufeff"
 
 
 def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """The cell as text; text that a spreadsheet would run gets an apostrophe first. Numbers
+    are left alone: a negative number is not a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return str(value)
 
 
 class _Line:

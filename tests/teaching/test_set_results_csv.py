@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from teaching.lib.spreadsheet import safe_cell
+from teaching.lib.csv_cells import safe_cell
 from tests.teaching.teacher_builders import Example, answer, make_resident, start
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_every_formula_start_gets_an_apostrophe(start_):
 
 def test_plain_text_and_numbers_are_left_alone():
     assert safe_cell("Ana Ruiz") == "Ana Ruiz"
-    assert safe_cell(67) == 67
+    assert safe_cell(67) == "67" and safe_cell(-3) == "-3"
 
 
 def test_the_csv_is_in_the_readers_language(client, example):
