@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from .lib.set_results import results_table
 from .lib.csv_cells import safe_cell
+from .lib.set_results import results_table
 from .models import CuratedSet
 from .permissions import is_teacher, may_read_results
 from .teacher_selectors import results_of, sets_of
