@@ -54,7 +54,9 @@ def test_a_whole_quiz_by_keyboard_alone(page, quiz):
     assert Attempt.objects.get().is_finished
 
 
-def test_a_quiz_on_a_phone_by_tapping(chromium, live_server, quiz):
+def test_a_quiz_on_a_phone_by_tapping_with_a_where_is_it_question(chromium, live_server):
+    glossary = make_glossary()
+    quiz = quiz_of([make_quiz_case(glossary) for _ in range(2)], kinds=[Kind.DIAGNOSIS, Kind.WHERE])
     context = chromium.new_context(
         viewport={"width": 360, "height": 740}, base_url=live_server.url, has_touch=True
     )
@@ -69,4 +71,17 @@ def test_a_quiz_on_a_phone_by_tapping(chromium, live_server, quiz):
     expect(page.get_by_role("heading", name="Correcto")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert axe_violations(page) == []
+    page.get_by_role("link", name="Siguiente pregunta").tap()
+    expect(page.get_by_role("heading", name="¿Dónde está la lesión?")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("radio", name=re.compile("^S Seguro|Seguro$")).tap()
+    image = page.locator(".quiz-where__image")
+    image.scroll_into_view_if_needed()
+    box = image.bounding_box()
+    # The demo builder's circle is centred on the image: tap just off its centre.
+    page.touchscreen.tap(box["x"] + box["width"] * 0.53, box["y"] + box["height"] * 0.5)
+    expect(page.get_by_role("heading", name="Correcto")).to_be_visible()
+    answer = Answer.objects.get(question__kind=Kind.WHERE)
+    assert answer.correct and abs(answer.x - 0.53) < 0.02 and abs(answer.y - 0.5) < 0.02
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
