@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Answer
+from .models import Answer, Feedback
 
 HISTORY_CHUNK = 500
 
@@ -14,7 +14,7 @@ def history_answers(user):
     """The user's answers, oldest first, with their question, quiz and case (one query)."""
     return (
         Answer.objects.filter(user=user)
-        .select_related("question__quiz", "case")
+        .select_related("question__quiz", "case", "attempt")
         .order_by("answered_at", "pk")
     )
 
@@ -47,8 +47,29 @@ def _given(answer: Answer) -> str:
     return answer.choice
 
 
+def _waits_for_the_end(answer: Answer) -> bool:
+    """An answer of a quiz whose answers are shown at the end, before that end: the download
+    must not show what the quiz itself still keeps back."""
+    attempt = answer.attempt
+    return attempt.feedback == Feedback.END and attempt.finished_at is None
+
+
 def history_row(answer: Answer) -> list:
     question = answer.question
+    if _waits_for_the_end(answer):
+        kept = _("after the quiz")
+        return [
+            timezone.localtime(answer.answered_at).strftime("%Y-%m-%d %H:%M:%S"),
+            question.quiz.code,
+            question.position,
+            question.get_kind_display(),
+            answer.case.code if answer.case else "",
+            kept,
+            _given(answer),
+            kept,
+            answer.get_confidence_display(),
+            answer.seconds,
+        ]
     return [
         timezone.localtime(answer.answered_at).strftime("%Y-%m-%d %H:%M:%S"),
         question.quiz.code,

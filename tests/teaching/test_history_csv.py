@@ -163,3 +163,20 @@ def test_the_download_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(3):
         rows = download(client)
     assert len(rows) == 1 + 3 * quizzes
+
+
+def test_a_quiz_with_answers_at_the_end_keeps_them_back_until_its_end(client, resident):
+    quiz = make_quiz(cases=2)
+    attempt = Attempt.objects.create(quiz=quiz, user=resident, feedback="end")
+    first = quiz.questions.get(position=1)
+    answer_submit(attempt=attempt, question=first, given=Given(confidence="certain", number=1))
+    client.force_login(resident)
+    _header, row = download(client)
+    assert row[5] == row[7] == "after the quiz"
+    answer_submit(
+        attempt=attempt,
+        question=quiz.questions.get(position=2),
+        given=Given(confidence="certain", number=1),
+    )
+    _header, *rows = download(client)
+    assert rows[0][5] == first.answer_label["en"] and rows[0][7] in ("yes", "no")
