@@ -21,7 +21,7 @@ from .models import Answer, Confidence, ReviewCard
 WEEKS = 26  # the most recent weeks with answers, in the chart over time
 ENTITIES = 12  # the entities shown, weakest first
 WRONG_CASES = 20
-DUE_CASES = 20
+DUE_CASES = 10
 
 PUBLISHED = Q(case__status=Case.Status.PUBLISHED)
 RIGHT = Q(correct=True)

@@ -125,7 +125,9 @@ def columns_over_time(
         )
     slot = (100 - GUTTER) / len(columns)
     width = min(slot * 0.64, MAX_COLUMN)
-    ticks = set(tick_positions(len(columns)))
+    ticks = tick_positions(len(columns))
+    # Every other label, counted back from the newest, may be hidden on a narrow screen.
+    minor = set(ticks[-2::-2])
     for index, column in enumerate(columns):
         share = _clamp(column.share)
         height = PLOT_HEIGHT * share
@@ -141,8 +143,9 @@ def columns_over_time(
             # The newest label ends at the right edge rather than run past it.
             last = index == len(columns) - 1 and len(columns) > 1
             x, anchor = ("100%", "end") if last else (_pct(centre), "middle")
+            kind = "chart-tick chart-tick-minor" if index in minor else "chart-tick"
             body.append(
-                f'<text class="chart-tick" x="{x}" y="{PLOT_TOP + PLOT_HEIGHT + AXIS_HEIGHT - 6}" '
+                f'<text class="{kind}" x="{x}" y="{PLOT_TOP + PLOT_HEIGHT + AXIS_HEIGHT - 6}" '
                 f'text-anchor="{anchor}">{escape(column.label)}</text>'
             )
     return _svg(

@@ -121,3 +121,11 @@ def test_tick_positions():
     assert charts.tick_positions(1) == [0]
     assert charts.tick_positions(4) == [0, 1, 2, 3]
     assert charts.tick_positions(12) == [1, 3, 5, 7, 9, 11]
+
+
+def test_every_other_label_may_hide_on_a_phone_but_never_the_newest():
+    root = _columns(12)
+    ticks = [t for t in root.iter(f"{SVG}text") if "chart-tick" in (t.get("class") or "")]
+    minor = [t.text for t in ticks if "chart-tick-minor" in t.get("class")]
+    assert [t.text for t in ticks] == ["W1", "W3", "W5", "W7", "W9", "W11"]
+    assert minor == ["W1", "W5", "W9"]
