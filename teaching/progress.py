@@ -5,20 +5,21 @@ queries for five answers as for five thousand, and never loads the answers thems
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, Min, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Case as Choose
+from django.db.models import Count, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
 from atlas.lib.i18n import current_language, language_codes
 from cases.models import Case
+from diagnosis.models import Entity, Mechanism
 
 from . import services
 from .models import Answer, Confidence, ReviewCard
 
-WEEKS = 26  # the most recent weeks with answers, in the chart over time
+WEEKS = 26  # half a year of weeks in the chart over time, ending with the latest answer
 ENTITIES = 12  # the entities shown, weakest first
 WRONG_CASES = 20
 DUE_CASES = 10
@@ -58,6 +59,15 @@ class Totals:
     calibration: list[Group]  # one per confidence level, in the Confidence order
     wrong_cases: int  # cases still published that the reader got wrong at least once
     wrong_elsewhere: int  # wrong answers about cases since unpublished or deleted
+    first_answered: datetime | None
+    last_answered: datetime | None
+
+
+@dataclass(frozen=True)
+class Topics:
+    mechanisms: list[Group]
+    entities: list[Group]  # the weakest first, at most ENTITIES
+    more_entities: int  # how many other entities the reader was asked about
 
 
 @dataclass(frozen=True)
@@ -95,10 +105,6 @@ def _names(prefix: str) -> list[str]:
     return [f"{prefix}_{lang}" for lang in language_codes()]
 
 
-def _group(row: dict, prefix: str, key: str) -> Group:
-    return Group(_name(row, prefix), Score(row["right"], row["total"]), row[key])
-
-
 def answer_totals(answers: QuerySet[Answer]) -> Totals:
     """The overall score, the score at each confidence level, and the mistakes (one query)."""
     wrong = Q(correct=False)
@@ -111,6 +117,8 @@ def answer_totals(answers: QuerySet[Answer]) -> Totals:
         right=_count(RIGHT),
         wrong_cases=Count("case", filter=wrong & PUBLISHED, distinct=True),
         wrong_elsewhere=_count(wrong & ~PUBLISHED),
+        first_answered=Min("answered_at"),
+        last_answered=Max("answered_at"),
         **levels,
     )
     calibration = [
@@ -122,51 +130,97 @@ def answer_totals(answers: QuerySet[Answer]) -> Totals:
         calibration=calibration,
         wrong_cases=row["wrong_cases"] or 0,
         wrong_elsewhere=row["wrong_elsewhere"] or 0,
+        first_answered=row["first_answered"],
+        last_answered=row["last_answered"],
     )
 
 
-def accuracy_by_week(answers: QuerySet[Answer], *, weeks: int = WEEKS) -> list[tuple[date, Score]]:
-    """(the Monday that starts the week, the score) for the latest weeks with answers, oldest
-    first (one query). Weeks start in the site's time zone, on SQLite and PostgreSQL alike."""
+def week_starts(first: datetime, last: datetime, *, most: int = WEEKS) -> list[datetime]:
+    """The Mondays, at midnight in the site's time zone, of the weeks from `first`'s to
+    `last`'s, the latest `most` of them."""
+    last_monday = _monday(last)
+    start = max(_monday(first), last_monday - timedelta(weeks=most - 1))
+    count = (last_monday - start).days // 7 + 1
+    return [
+        timezone.make_aware(datetime.combine(start + timedelta(weeks=n), time.min))
+        for n in range(count)
+    ]
+
+
+def _monday(moment: datetime) -> date:
+    day = timezone.localtime(moment).date()
+    return day - timedelta(days=day.weekday())
+
+
+def accuracy_by_week(
+    answers: QuerySet[Answer], *, first: datetime, last: datetime, weeks: int = WEEKS
+) -> list[tuple[date, Score]]:
+    """(the Monday that starts the week, the score) for each week from the first answer's to
+    the last one's, at most `weeks` of them, oldest first; a week without answers scores 0
+    of 0 (one query). Each answer's week is found by comparing it with the Mondays, so the
+    database does it alike on SQLite and PostgreSQL, in the site's time zone."""
+    mondays = week_starts(first, last, most=weeks)
+    week = Choose(
+        *[
+            When(answered_at__gte=monday, then=Value(n))
+            for n, monday in reversed(list(enumerate(mondays)))
+        ],
+        output_field=IntegerField(),
+    )
     rows = (
-        answers.annotate(week=TruncWeek("answered_at"))
+        answers.filter(answered_at__gte=mondays[0])
+        .annotate(week=week)
         .values("week")
         .annotate(total=_count(), right=_count(RIGHT))
-        .order_by("-week")[:weeks]
+        .order_by()
     )
-    return [(_as_date(row["week"]), Score(row["right"], row["total"])) for row in reversed(rows)]
+    scores = {row["week"]: Score(row["right"], row["total"]) for row in rows}
+    return [
+        (timezone.localtime(monday).date(), scores.get(n, Score(0, 0)))
+        for n, monday in enumerate(mondays)
+    ]
 
 
-def _as_date(value: date | datetime) -> date:
-    if isinstance(value, datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
+def accuracy_by_topic(answers: QuerySet[Answer], *, limit: int = ENTITIES) -> Topics:
+    """The score for each mechanism, in the glossary's order, and for the entities the reader
+    does worst on, the most answered first among equals (three queries: the answers grouped
+    by entity and mechanism ids, then the names of those entities and of the mechanisms).
 
-
-def accuracy_by_mechanism(answers: QuerySet[Answer]) -> list[Group]:
-    """The score for each mechanism the reader was asked about, in the glossary's order."""
-    prefix = "question__mechanism__name"
-    rows = (
-        answers.filter(question__mechanism__isnull=False)
-        .values("question__mechanism__slug", *_names(prefix))
+    Grouping by ids and reading the few names afterwards spares the database a sort of every
+    answer by name, which costs more than the two small reads."""
+    rows = list(
+        answers.values("question__entity_id", "question__mechanism_id")
         .annotate(total=_count(), right=_count(RIGHT))
-        .order_by("question__mechanism__order", "question__mechanism__slug")
+        .order_by()
     )
-    return [_group(row, prefix, "question__mechanism__slug") for row in rows]
-
-
-def accuracy_by_entity(answers: QuerySet[Answer], *, limit: int = ENTITIES) -> tuple[list, int]:
-    """The entities the reader does worst on, most answered first among equals, and how many
-    more entities they were asked about (one query, a row per entity)."""
-    prefix = "question__entity__name"
-    rows = (
-        answers.filter(question__entity__isnull=False)
-        .values("question__entity__slug", *_names(prefix))
-        .annotate(total=_count(), right=_count(RIGHT))
-    )
-    groups = [_group(row, prefix, "question__entity__slug") for row in rows]
+    entity_ids = {row["question__entity_id"] for row in rows} - {None}
+    entities = {
+        row["pk"]: row
+        for row in Entity.objects.filter(pk__in=entity_ids).values("pk", "slug", *_names("name"))
+    }
+    by_entity: dict[int, list[int]] = {}
+    by_mechanism: dict[int, list[int]] = {}
+    for row in rows:
+        for key, tally in (
+            (row["question__entity_id"], by_entity),
+            (row["question__mechanism_id"], by_mechanism),
+        ):
+            if key is not None:
+                sums = tally.setdefault(key, [0, 0])
+                sums[0] += row["right"]
+                sums[1] += row["total"]
+    mechanisms = [
+        Group(_name(row, "name"), Score(*by_mechanism[row["pk"]]), row["slug"])
+        for row in Mechanism.objects.values("pk", "slug", *_names("name"))
+        if row["pk"] in by_mechanism
+    ]
+    groups = [
+        Group(_name(entities[pk], "name"), Score(*sums), entities[pk]["slug"])
+        for pk, sums in by_entity.items()
+        if pk in entities
+    ]
     groups.sort(key=lambda g: (g.score.share, -g.score.total, g.label.casefold()))
-    return groups[:limit], max(0, len(groups) - limit)
+    return Topics(mechanisms, groups[:limit], max(0, len(groups) - limit))
 
 
 def wrong_cases(answers: QuerySet[Answer], *, limit: int = WRONG_CASES) -> list[WrongCase]:
@@ -186,11 +240,15 @@ def wrong_cases(answers: QuerySet[Answer], *, limit: int = WRONG_CASES) -> list[
 
 
 def reviews_of(user, *, limit: int = DUE_CASES, now: datetime | None = None) -> Reviews:
-    """The user's published cases due for review, how many, and the next one after (two
-    queries)."""
+    """The user's published cases due for review, how many, and when the next one after now
+    is due (three queries, each down the index on user and due date)."""
     now = now or timezone.now()
-    counts = ReviewCard.objects.filter(user=user, case__status=Case.Status.PUBLISHED).aggregate(
-        due_count=Count("pk", filter=Q(due__lte=now)), first_later=Min("due", filter=Q(due__gt=now))
+    due = services.due_cases(user, now=now)
+    later = ReviewCard.objects.filter(
+        user=user, due__gt=now, case__status=Case.Status.PUBLISHED
+    ).order_by("due")
+    return Reviews(
+        due=list(due.select_related("case")[:limit]),
+        due_count=due.count(),
+        next_due=later.values_list("due", flat=True).first(),
     )
-    due = list(services.due_cases(user, now=now).select_related("case")[:limit])
-    return Reviews(due=due, due_count=counts["due_count"] or 0, next_due=counts["first_later"])

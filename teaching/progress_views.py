@@ -16,12 +16,16 @@ def progress(request: HttpRequest) -> HttpResponse:
     totals = selectors.answer_totals(answers)
     context = {"totals": totals, "reviews": None}
     if totals.score.total:
-        entities, more_entities = selectors.accuracy_by_entity(answers)
+        topics = selectors.accuracy_by_topic(answers)
         context |= {
-            "weeks": _weeks(selectors.accuracy_by_week(answers)),
-            "mechanisms": selectors.accuracy_by_mechanism(answers),
-            "entities": entities,
-            "more_entities": more_entities,
+            "weeks": _weeks(
+                selectors.accuracy_by_week(
+                    answers, first=totals.first_answered, last=totals.last_answered
+                )
+            ),
+            "mechanisms": topics.mechanisms,
+            "entities": topics.entities,
+            "more_entities": topics.more_entities,
             "wrong_cases": selectors.wrong_cases(answers),
         }
         context["charts"] = _charts(context, totals)
@@ -52,8 +56,8 @@ def _weeks_description(weeks: list[selectors.Group]) -> str:
     if len(weeks) == 1:
         return _("Share of right answers in the week of %(first)s.") % {"first": weeks[0].key}
     return _(
-        "Share of right answers in each of the %(count)s latest weeks with answers, from the "
-        "week of %(first)s to the week of %(last)s."
+        "Share of right answers in each of the %(count)s weeks from the week of %(first)s to "
+        "the week of %(last)s."
     ) % {"count": len(weeks), "first": weeks[0].key, "last": weeks[-1].key}
 
 

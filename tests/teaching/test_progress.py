@@ -48,24 +48,55 @@ def test_weeks_start_on_monday_in_the_sites_time_zone(settings):
     make_answer(user=user, case=case, correct=False, answered_at=monday_early)
     make_answer(user=user, case=case, correct=False, answered_at=monday_early)
     with timezone.override("Europe/Madrid"):
-        weeks = progress.accuracy_by_week(Answer.objects.filter(user=user))
+        weeks = progress.accuracy_by_week(
+            Answer.objects.filter(user=user), first=sunday_night, last=monday_early
+        )
     assert weeks == [
         (date(2025, 3, 3), progress.Score(1, 1)),
         (date(2025, 3, 10), progress.Score(0, 2)),
     ]
 
 
-def test_only_the_latest_weeks_with_answers_are_kept_oldest_first():
+def test_weeks_run_from_the_first_answer_to_the_last_empty_weeks_included():
+    user, case = make_user(), make_case()
+    start = datetime(2024, 1, 1, 12, tzinfo=UTC)  # a Monday
+    make_answer(user=user, case=case, correct=True, answered_at=start)
+    make_answer(user=user, case=case, correct=False, answered_at=start + timedelta(weeks=2))
+    answers = Answer.objects.filter(user=user)
+    last = start + timedelta(weeks=2)
+    weeks = progress.accuracy_by_week(answers, first=start, last=last)
+    assert weeks == [
+        (date(2024, 1, 1), progress.Score(1, 1)),
+        (date(2024, 1, 8), progress.Score(0, 0)),
+        (date(2024, 1, 15), progress.Score(0, 1)),
+    ]
+
+
+def test_only_the_latest_weeks_are_kept_oldest_first():
     user, case = make_user(), make_case()
     start = datetime(2024, 1, 1, 12, tzinfo=UTC)  # a Monday
     for n in range(5):
         make_answer(user=user, case=case, correct=True, answered_at=start + timedelta(weeks=2 * n))
-    weeks = progress.accuracy_by_week(Answer.objects.filter(user=user), weeks=3)
-    assert [monday for monday, _score in weeks] == [
-        date(2024, 1, 29),
-        date(2024, 2, 12),
-        date(2024, 2, 26),
+    answers = Answer.objects.filter(user=user)
+    last = start + timedelta(weeks=8)
+    weeks = progress.accuracy_by_week(answers, first=start, last=last, weeks=3)
+    assert weeks == [
+        (date(2024, 2, 12), progress.Score(1, 1)),
+        (date(2024, 2, 19), progress.Score(0, 0)),
+        (date(2024, 2, 26), progress.Score(1, 1)),
     ]
+
+
+def test_week_starts_are_mondays_at_local_midnight_across_a_clock_change(settings):
+    settings.TIME_ZONE = "Europe/Madrid"
+    with timezone.override("Europe/Madrid"):
+        # The clocks went forward on Sunday 30 March 2025.
+        first = datetime(2025, 3, 26, 12, tzinfo=UTC)
+        mondays = progress.week_starts(first, first + timedelta(days=7))
+        assert [timezone.localtime(m).isoformat() for m in mondays] == [
+            "2025-03-24T00:00:00+01:00",
+            "2025-03-31T00:00:00+02:00",
+        ]
 
 
 def test_entities_come_weakest_first_and_the_rest_are_counted():
@@ -78,13 +109,16 @@ def test_entities_come_weakest_first_and_the_rest_are_counted():
         case = make_case(diagnosis=entities[index])
         for correct in results:
             make_answer(user=user, case=case, correct=correct)
-    shown, more = progress.accuracy_by_entity(Answer.objects.filter(user=user), limit=3)
-    assert [(g.label, g.score.right, g.score.total) for g in shown] == [
+    topics = progress.accuracy_by_topic(Answer.objects.filter(user=user), limit=3)
+    assert [(g.label, g.score.right, g.score.total) for g in topics.entities] == [
         ("E0", 0, 2),  # as weak as E2, but answered more often
         ("E2", 0, 1),
         ("E1", 1, 2),
     ]
-    assert more == 1
+    assert topics.more_entities == 1
+    assert [(g.label, g.score.right, g.score.total) for g in topics.mechanisms] == [
+        (mechanism.name_en, 3, 7)
+    ]
 
 
 def test_mechanisms_come_in_the_glossarys_order():
@@ -93,7 +127,7 @@ def test_mechanisms_come_in_the_glossarys_order():
     first = make_mechanism(order=1, name_en="First")
     make_answer(user=user, case=make_case(diagnosis=make_entity(mechanism=later)), correct=True)
     make_answer(user=user, case=make_case(diagnosis=make_entity(mechanism=first)), correct=False)
-    groups = progress.accuracy_by_mechanism(Answer.objects.filter(user=user))
+    groups = progress.accuracy_by_topic(Answer.objects.filter(user=user)).mechanisms
     assert [(g.label, g.score.percent) for g in groups] == [("First", 0), ("Later", 100)]
 
 
@@ -112,6 +146,7 @@ def test_totals_count_calibration_and_mistakes_on_cases_gone():
         ("certain", progress.Score(1, 2)),
     ]
     assert (totals.wrong_cases, totals.wrong_elsewhere) == (1, 1)
+    assert totals.first_answered <= totals.last_answered
 
 
 def test_wrong_cases_come_latest_mistake_first_with_their_count():

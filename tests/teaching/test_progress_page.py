@@ -252,10 +252,11 @@ def test_the_query_count_does_not_grow_with_the_answers(
 ):
     _answers(resident, count)
     client.force_login(resident)
-    # 1 session, 2 user, 3 totals and calibration, 4 entities, 5 weeks, 6 mechanisms,
-    # 7 wrong cases grouped, 8 those cases with their diagnoses, 9 due count and next due,
-    # 10 due cards with their cases.
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 totals, calibration and first and last answer, 4 answers grouped
+    # by entity and mechanism, 5 those entities' names, 6 the mechanisms' names, 7 weeks,
+    # 8 wrong cases grouped, 9 those cases with their diagnoses, 10 due cards with their
+    # cases, 11 how many are due, 12 when the next one is due.
+    with django_assert_num_queries(12):
         client.get(URL)
 
 
@@ -265,7 +266,7 @@ def test_an_anonymous_readers_page_reads_a_fixed_number_of_queries(
     player = _anonymous_player(client)
     for n in range(12):
         make_answer(player=player, case=make_case(), correct=n % 2 == 0)
-    # 1 session, then the same six reads of the answers as a signed-in reader's, each with
-    # the session's attempts as a subquery; no schedule.
-    with django_assert_num_queries(7):
+    # 1 session, then queries 3 to 9 of a signed-in reader's page, the answers read with
+    # the session's attempts as a subquery; no user, no schedule.
+    with django_assert_num_queries(8):
         client.get(URL)
