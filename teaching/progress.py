@@ -224,14 +224,16 @@ def accuracy_by_topic(answers: QuerySet[Answer], *, limit: int = ENTITIES) -> To
 
 
 def wrong_cases(answers: QuerySet[Answer], *, limit: int = WRONG_CASES) -> list[WrongCase]:
-    """The published cases answered wrongly, the latest mistake first (two queries)."""
+    """The published cases answered wrongly, the latest mistake first (two queries). The
+    page names them by their neutral title only: a case answered wrongly is often due for
+    review too, and its diagnosis beside it would answer the review in advance."""
     rows = list(
         answers.filter(PUBLISHED, correct=False)
         .values("case_id")
         .annotate(times=_count(), last=Max("answered_at"))
         .order_by("-last", "case_id")[:limit]
     )
-    cases = Case.objects.select_related("diagnosis").in_bulk([row["case_id"] for row in rows])
+    cases = Case.objects.in_bulk([row["case_id"] for row in rows])
     return [
         WrongCase(cases[row["case_id"]], row["times"], row["last"])
         for row in rows

@@ -142,6 +142,20 @@ def test_cases_answered_wrongly_link_to_the_revealed_case(client, resident):
     assert known.revealed_url() not in body
 
 
+def test_a_case_answered_wrongly_is_not_shown_beside_its_diagnosis(client, resident):
+    # It is likely due for review as well: its diagnosis beside it would give the answer.
+    gout = make_entity(name_en="Tophaceous gout")
+    case = make_case(diagnosis=gout)
+    make_answer(user=resident, case=case, correct=False)
+    ReviewCard.objects.create(user=resident, case=case, due=timezone.now() - timedelta(hours=1))
+    client.force_login(resident)
+    body = _page(client)
+    wrong = re.search(r'aria-labelledby="progress-wrong">(.*?)</section>', body, re.S).group(1)
+    assert case.title in wrong
+    assert "Tophaceous gout" not in wrong
+    assert "Tophaceous gout" in body  # the entity chart still names what was asked
+
+
 def test_wrong_answers_about_deleted_or_unpublished_cases_are_counted_not_linked(client, resident):
     deleted, withdrawn = make_case(), make_case()
     make_answer(user=resident, case=deleted, correct=False)
@@ -254,7 +268,7 @@ def test_the_query_count_does_not_grow_with_the_answers(
     client.force_login(resident)
     # 1 session, 2 user, 3 totals, calibration and first and last answer, 4 answers grouped
     # by entity and mechanism, 5 those entities' names, 6 the mechanisms' names, 7 weeks,
-    # 8 wrong cases grouped, 9 those cases with their diagnoses, 10 due cards with their
+    # 8 wrong cases grouped, 9 those cases, 10 due cards with their
     # cases, 11 how many are due, 12 when the next one is due.
     with django_assert_num_queries(12):
         client.get(URL)
