@@ -422,9 +422,13 @@ def answers_claim(*, player: str, user) -> int:
 def due_cases(user, *, now=None, limit: int | None = None):
     """The user's published cases due for review, soonest first (one query)."""
     now = now or timezone.now()
-    qs = ReviewCard.objects.filter(
-        Q(user=user), Q(due__lte=now), Q(case__status=Case.Status.PUBLISHED)
-    ).order_by("due", "pk").defer("card")
+    qs = (
+        ReviewCard.objects.filter(
+            Q(user=user), Q(due__lte=now), Q(case__status=Case.Status.PUBLISHED)
+        )
+        .order_by("due", "pk")
+        .defer("card")
+    )
     return qs[:limit] if limit else qs
 
 
