@@ -137,7 +137,9 @@ class Glossary:
                     ordered.append(candidate)
 
         add(self.entities[pk] for pk in differential if pk in self.entities)
-        add(self.entities[e.pk] for e in entity.related.all() if e.pk in self.entities)
+        # The glossary's own copy of the entity holds its prefetched related entries.
+        own = self.entities.get(entity.pk, entity)
+        add(self.entities[e.pk] for e in own.related.all() if e.pk in self.entities)
         branch = [
             e
             for e in self.entities.values()

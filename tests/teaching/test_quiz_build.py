@@ -110,3 +110,20 @@ def test_a_quiz_from_a_set_keeps_the_teachers_order_and_leaves_out_unpublished_c
     Case.objects.filter(pk=cases[2].pk).update(status=Case.Status.DRAFT)
     quiz = services.quiz_from_set(curated_set=curated, kinds=["diagnosis"])
     assert [q.case_id for q in quiz.questions.order_by("position")] == [cases[1].pk, cases[0].pk]
+
+
+def test_building_a_quiz_costs_the_same_queries_for_two_questions_or_six(glossary):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(6):
+        make_quiz_case(glossary)
+    counts = []
+    for count in (2, 6):
+        with CaptureQueriesContext(connection) as captured:
+            services.quiz_from_filters(filters={}, count=count, kinds=["diagnosis", "glossary"])
+        counts.append(len(captured.captured_queries))
+    # The matching ids; the cases with their diagnosis; their differentials, studies and
+    # images; a savepoint; the quiz; every entity, their related entries, the mechanisms; the
+    # questions in one insert; the savepoint released.
+    assert counts == [12, 12]
