@@ -343,3 +343,139 @@ class Learner(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# -- teaching sessions --------------------------------------------------------------------------
+
+
+class Playlist(models.Model):
+    """A teacher's ordered cases and title slides for a case conference."""
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", _("Private")
+        UNLISTED = "unlisted", _("Unlisted (anyone with the link)")
+        PUBLIC = "public", _("Public")
+
+    code = models.SlugField(max_length=16, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="playlists",
+        verbose_name=_("teacher"),
+    )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="shared_playlists",
+        verbose_name=_("shared with"),
+        help_text=_("Other teachers who may edit this playlist."),
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("playlist")
+        verbose_name_plural = _("playlists")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.code:
+            self.code = random_code("pl-")
+        super().save(*args, **kwargs)
+
+
+class PlaylistItem(models.Model):
+    """One step of a playlist: a case asked as an unknown, or a title or section slide."""
+
+    class Ask(models.TextChoices):
+        DIAGNOSIS = Kind.DIAGNOSIS.value, Kind.DIAGNOSIS.label
+        MECHANISM = Kind.MECHANISM.value, Kind.MECHANISM.label
+        WHERE = Kind.WHERE.value, Kind.WHERE.label
+        NONE = "none", _("No question")
+
+    playlist = models.ForeignKey(Playlist, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("position"))
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for a title or section slide."),
+    )
+    question = models.CharField(
+        _("question asked"), max_length=10, choices=Ask.choices, default=Ask.DIAGNOSIS
+    )
+    stages = models.JSONField(
+        _("stages shown"),
+        default=list,
+        blank=True,
+        help_text=_("Which of history, images, findings and discussion are shown; all if empty."),
+    )
+    title = models.CharField(_("slide title"), max_length=150, blank=True)
+    text = models.TextField(_("slide text"), blank=True)
+    notes = models.TextField(_("presenter notes"), blank=True)
+
+    class Meta:
+        ordering = ["playlist", "position", "pk"]
+        verbose_name = _("playlist step")
+        verbose_name_plural = _("playlist steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["playlist", "position"], name="unique_playlist_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.playlist} #{self.position}"
+
+    @property
+    def is_slide(self) -> bool:
+        return self.case_id is None
+
+
+class LiveSession(models.Model):
+    """A playlist shown live: the projector's place in it, and the quiz the room answers.
+
+    Everything the projector, the presenter view and the phones share lives in this row and in
+    the quiz's answers, so any number of app processes can serve one session. `version` grows
+    with every change of place, so a poll can answer 304 when nothing moved."""
+
+    playlist = models.ForeignKey(Playlist, on_delete=models.CASCADE, related_name="sessions")
+    quiz = models.OneToOneField(Quiz, on_delete=models.PROTECT, related_name="live_session")
+    code = models.CharField(_("join code"), max_length=8, unique=True, editable=False)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="live_sessions"
+    )
+    position = models.PositiveSmallIntegerField(default=1, help_text=_("The playlist step shown."))
+    stage = models.PositiveSmallIntegerField(default=0, help_text=_("The step's reveal stage."))
+    open_question = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("The quiz question phones may answer now, if any.")
+    )
+    blank = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "pk"]
+        verbose_name = _("live session")
+        verbose_name_plural = _("live sessions")
+
+    def __str__(self) -> str:
+        return f"{self.playlist} · {self.code}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.code:
+            self.code = random_code("", 6).upper()
+        super().save(*args, **kwargs)

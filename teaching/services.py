@@ -498,3 +498,33 @@ def quiz_from_due(*, user, count: int, kinds: list[str] | None = None, seed=None
         created_by=user,
         seed=seed,
     )
+
+
+# -- teaching sessions --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def live_session_start(*, playlist, host, seed: int | None = None):
+    """A live session of the playlist: a quiz with one question per case step that asks one,
+    numbered as the step is, so the projector's place names the question phones answer."""
+    from .models import LiveSession, PlaylistItem
+
+    items = list(
+        playlist.items.filter(case__status=Case.Status.PUBLISHED)
+        .exclude(question=PlaylistItem.Ask.NONE)
+        .order_by("position")
+    )
+    rng = random.Random(seed)
+    quiz = Quiz.objects.create(source=Quiz.Source.SET, created_by=host, kinds=[])
+    by_id = {case.pk: case for case in _in_order([item.case_id for item in items])}
+    glossary = Glossary()
+    questions = []
+    for item in items:
+        case = by_id.get(item.case_id)
+        if case is None:
+            continue
+        plans = _plan([case], [item.question])
+        if plans:  # a "where" step whose case has no region asks nothing
+            questions.append(_question(quiz, item.position, plans[0], glossary, rng))
+    Question.objects.bulk_create(questions)
+    return LiveSession.objects.create(playlist=playlist, quiz=quiz, host=host)
