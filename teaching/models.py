@@ -25,6 +25,15 @@ def random_code(prefix: str, length: int = 6) -> str:
     return prefix + "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def unused_code(model, prefix: str, length: int = 6, *, upper: bool = False) -> str:
+    """A random code no row of `model` has yet (one query, rarely two)."""
+    while True:
+        code = random_code(prefix, length)
+        code = code.upper() if upper else code
+        if not model.objects.filter(code=code).exists():
+            return code
+
+
 class Kind(models.TextChoices):
     """The kinds of question, all built from the atlas's own content."""
 
@@ -77,7 +86,7 @@ class CuratedSet(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.code:
-            self.code = random_code("set-")
+            self.code = unused_code(CuratedSet, "set-")
         super().save(*args, **kwargs)
 
 
@@ -133,7 +142,7 @@ class Quiz(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.code:
-            self.code = random_code("q-", 7)
+            self.code = unused_code(Quiz, "q-", 7)
         super().save(*args, **kwargs)
 
 
@@ -390,7 +399,7 @@ class Playlist(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.code:
-            self.code = random_code("pl-")
+            self.code = unused_code(Playlist, "pl-")
         super().save(*args, **kwargs)
 
 
@@ -477,5 +486,5 @@ class LiveSession(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.code:
-            self.code = random_code("", 6).upper()
+            self.code = unused_code(LiveSession, "", 6, upper=True)
         super().save(*args, **kwargs)

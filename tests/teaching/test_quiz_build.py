@@ -124,6 +124,16 @@ def test_building_a_quiz_costs_the_same_queries_for_two_questions_or_six(glossar
             services.quiz_from_filters(filters={}, count=count, kinds=["diagnosis", "glossary"])
         counts.append(len(captured.captured_queries))
     # The matching ids; the cases with their diagnosis; their differentials, studies and
-    # images; a savepoint; the quiz; every entity, their related entries, the mechanisms; the
+    # images; a savepoint; that the quiz's new code is unused; the quiz; every entity, their related entries, the mechanisms; the
     # questions in one insert; the savepoint released.
-    assert counts == [12, 12]
+    assert counts == [13, 13]
+
+
+def test_a_new_quiz_never_takes_a_code_already_in_use(glossary, monkeypatch):
+    from teaching import models
+
+    case = make_quiz_case(glossary)
+    first = quiz_of([case])
+    drawn = iter([first.code, first.code, "q-2222222"])
+    monkeypatch.setattr(models, "random_code", lambda prefix, length=6: next(drawn))
+    assert quiz_of([case]).code == "q-2222222"
