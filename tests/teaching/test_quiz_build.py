@@ -124,8 +124,8 @@ def test_building_a_quiz_costs_the_same_queries_for_two_questions_or_six(glossar
             services.quiz_from_filters(filters={}, count=count, kinds=["diagnosis", "glossary"])
         counts.append(len(captured.captured_queries))
     # The matching ids; the cases with their diagnosis; their differentials, studies and
-    # images; a savepoint; that the quiz's new code is unused; the quiz; every entity, their related entries, the mechanisms; the
-    # questions in one insert; the savepoint released.
+    # images; a savepoint; that the quiz's new code is unused; the quiz; every entity, their
+    # related entries, the mechanisms; the questions in one insert; the savepoint released.
     assert counts == [13, 13]
 
 
