@@ -25,11 +25,18 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
+# `make run HOST=0.0.0.0` serves the room's network: phones reach this machine by its
+# address, so that address is allowed (the machine's own, unless ALLOWED_HOSTS is given) and
+# the banner prints it. See "Teaching on the room's network" in the README.
+ifneq ($(HOST),127.0.0.1)
+RUN_ENV = ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$$($(BIN)/python -m atlas.lib.lan --hosts $(HOST))}"
+endif
+
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@echo "Serving the atlas on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/python -m atlas.lib.lan $(HOST) $(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-test
 	@$(BIN)/python -m tests.browser_check

@@ -27,3 +27,10 @@ def diagnoses_preference(request: HttpRequest) -> dict:
     from atlas.lib.preferences import shows_diagnoses
 
     return {"show_diagnoses": SimpleLazyObject(lambda: shows_diagnoses(request))}
+
+
+def theme_preference(request: HttpRequest) -> dict:
+    """The reader's colour scheme, for the class on <html>: every page reads it."""
+    from atlas.lib.preferences import chosen_theme
+
+    return {"theme": chosen_theme(request)}

@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "atlas.context_processors.language_links",
                 "atlas.context_processors.diagnoses_preference",
+                "atlas.context_processors.theme_preference",
             ],
         },
     },

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("diagnoses/", views.diagnoses_preference, name="diagnoses"),
+    path("theme/", views.theme_preference, name="theme"),
     path("cases/", include("cases.urls")),
     path("glossary/", include("diagnosis.urls")),
     # The site's pages under /glossary/ read the glossary with cases or the wizard; the

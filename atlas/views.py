@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from atlas.lib.i18n import current_language
-from atlas.lib.preferences import set_shows_diagnoses, shows_diagnoses
+from atlas.lib.preferences import THEMES, set_shows_diagnoses, set_theme, shows_diagnoses
 from cases.models import Case
 from cases.selectors import case_cards
 from diagnosis.models import Entity, Mechanism
@@ -59,12 +59,29 @@ def diagnoses_preference(request: HttpRequest) -> HttpResponse:
     if show not in ("0", "1"):
         return HttpResponseBadRequest(_("Choose to show (1) or hide (0) diagnoses."))
     set_shows_diagnoses(request, show == "1")
+    return redirect(_same_site_next(request) or "cases:list")
+
+
+@require_POST
+def theme_preference(request: HttpRequest) -> HttpResponse:
+    """The reader's colour scheme for this session: automatic, light or dark; the header's
+    form posts here and comes back to the page it was on."""
+    theme = request.POST.get("theme", "")
+    if theme not in THEMES:
+        message = _("Choose a colour scheme: automatic, light or dark.")
+        return render(request, "400.html", {"message": message}, status=400)
+    set_theme(request, theme)
+    return redirect(_same_site_next(request) or "home")
+
+
+def _same_site_next(request: HttpRequest) -> str:
+    """The form's `next`, if it is a page of this site; otherwise empty."""
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = ""
-    return redirect(target or "cases:list")
+        return target
+    return ""
 
 
 def classification(request: HttpRequest) -> HttpResponse:
