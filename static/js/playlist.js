@@ -23,6 +23,7 @@ if (list) {
   };
 
   const save = async () => {
+    say("");
     const body = new FormData(form);
     body.set("order", steps().map((step) => step.dataset.step).join(","));
     try {

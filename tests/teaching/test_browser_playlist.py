@@ -28,7 +28,11 @@ def teacher_page(page, live_server, transactional_db):
     playlist = make_playlist(owner=teacher, cases=cases, title="Friday conference")
     client = Client()
     client.force_login(teacher)
-    cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+    cookie = {
+        "name": "sessionid",
+        "value": client.cookies["sessionid"].value,
+        "url": live_server.url,
+    }
     page.context.add_cookies([cookie])
     page.goto(f"/en/playlists/{playlist.code}/")
     return page, playlist, cases
@@ -42,11 +46,13 @@ def test_a_step_moves_down_by_keyboard_and_keeps_the_focus(teacher_page):
     page, playlist, (a, b, c) = teacher_page
     button = page.locator(f"#step-{playlist.items.get(case=a).pk} [data-move=down]")
     button.focus()
-    page.keyboard.press("Enter")
+    with page.expect_response(lambda response: response.url.endswith("/order/")):
+        page.keyboard.press("Enter")
     expect(page.locator("#order-status")).to_have_text("The new order is saved.")
     assert positions(playlist) == [b.code, a.code, c.code]
     # Focus followed the step, so Enter again moves it once more, to the end.
-    page.keyboard.press("Enter")
+    with page.expect_response(lambda response: response.url.endswith("/order/")):
+        page.keyboard.press("Enter")
     expect(page.locator("ol.steps > li").last).to_have_id(f"step-{playlist.items.get(case=a).pk}")
     page.wait_for_function("document.activeElement.dataset.move === 'up'")
     expect(page.locator("#order-status")).to_have_text("The new order is saved.")
@@ -62,7 +68,8 @@ def test_a_step_dragged_by_its_handle_to_the_top_stays_there_after_a_reload(teac
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
     page.mouse.move(target["x"] + 40, target["y"] + 5, steps=12)
-    page.mouse.up()
+    with page.expect_response(lambda response: response.url.endswith("/order/")):
+        page.mouse.up()
     expect(page.locator("#order-status")).to_have_text("The new order is saved.")
     assert positions(playlist) == [c.code, a.code, b.code]
     page.reload()
