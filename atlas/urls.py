@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("wizard/", include("wizard.urls")),
     path("quiz/", include("teaching.urls")),
     path("account/", include("teaching.account_urls")),
+    path("playlists/", include("teaching.playlist_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

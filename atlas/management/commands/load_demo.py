@@ -24,6 +24,7 @@ class Command(BaseCommand):
         self._ingest_images(DEMO_CONTENT / "images")
         if not no_admin:
             self._ensure_admin()
+        self._load_playlists(DEMO_CONTENT / "playlists.json")
 
     def _ingest_images(self, folder: Path) -> None:
         """Give each demo image its pixels through the ordinary pipeline; skip ready ones."""
@@ -56,6 +57,16 @@ class Command(BaseCommand):
                 else:
                     imported += 1
         self.stdout.write(f"Demo images: {imported} imported, {skipped} already ready.")
+
+    def _load_playlists(self, path: Path) -> None:
+        """The demo's public playlists, owned by the demo admin when there is one."""
+        from teaching.playlist_services import playlists_load
+
+        if not path.exists():
+            return
+        owner = get_user_model().objects.filter(username="admin", is_superuser=True).first()
+        loaded = playlists_load(data=json.loads(path.read_text(encoding="utf-8")), owner=owner)
+        self.stdout.write(f"Demo playlists: {loaded}.")
 
     def _ensure_admin(self) -> None:
         """Create user "admin" once, with a random password kept in .admin-password."""
