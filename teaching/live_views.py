@@ -251,8 +251,13 @@ def live_answer(request: HttpRequest, code: str) -> HttpResponse:
     try:
         _answer, new = services.answer_submit(attempt=attempt, question=question, given=given)
     except services.AnswerRefused as refused:
-        status = 409 if str(refused) in ("finished", "withdrawn") else 400
-        return _refuse(request, REFUSALS[str(refused)], status)
+        # A phone's last answer finishes its attempt, so a double tap there is refused as
+        # "finished"; it is a repeat all the same, and the first answer stands.
+        repeat = str(refused) == "finished" and attempt.answers.filter(question=question).exists()
+        if not repeat:
+            status = 409 if str(refused) in ("finished", "withdrawn") else 400
+            return _refuse(request, REFUSALS[str(refused)], status)
+        new = False
     if not new:
         messages.info(request, _("You had already answered; your first answer counts."))
     return redirect("live:phone", session.code)

@@ -2,7 +2,8 @@
 // and when the place moves (a question opens or closes) it loads the page again. Without
 // this script, reloading the page does the same.
 
-const POLL_MS = 1500;
+// A phone only needs to see a question open or close; a slower poll keeps 300 phones cheap.
+const POLL_MS = 2000;
 const phone = document.getElementById("live-phone");
 
 if (phone) {

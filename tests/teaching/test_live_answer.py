@@ -35,6 +35,19 @@ def test_a_phone_that_answers_twice_and_reloads_keeps_its_first_answer():
     assert answer.correct and answer.confidence == "certain"
 
 
+def test_a_double_tap_on_the_last_question_is_a_repeat_not_a_refusal():
+    session = at_question(make_live())
+    phone = Client()
+    post(phone, session)
+    at_question(session, position=3)
+    post(phone, session, position=3, nx=0.5, ny=0.5)  # the phone's attempt is now complete
+    again = post(phone, session, position=3, nx=0.1, ny=0.1)
+    assert again.status_code == 302
+    page = phone.get(f"/en/live/{session.code}/").content.decode()
+    assert "your first answer counts" in page
+    assert Answer.objects.filter(question__position=3).get().correct
+
+
 def test_a_closed_question_refuses_the_answer_with_a_clear_409():
     session = at_question(make_live())
     live_session_go(session=session, action="reveal")
