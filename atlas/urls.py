@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from teaching import live_views
+
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -12,6 +14,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("img/", include("cases.media_urls")),
     path("api/ddx/", include("wizard.api_urls")),
+    # The short address the projector shows and its QR code holds: /j/CODE.
+    path("j/<str:code>", live_views.live_short, name="live-short"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -29,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("quiz/", include("teaching.urls")),
     path("account/", include("teaching.account_urls")),
     path("playlists/", include("teaching.playlist_urls")),
+    path("live/", include("teaching.live_urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

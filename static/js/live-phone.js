@@ -1,0 +1,31 @@
+// A phone in a live session follows the projector: it polls live:state with If-None-Match,
+// and when the place moves (a question opens or closes) it loads the page again. Without
+// this script, reloading the page does the same.
+
+// A phone only needs to see a question open or close; a slower poll keeps 300 phones cheap.
+const POLL_MS = 2000;
+const phone = document.getElementById("live-phone");
+
+if (phone) {
+  const url = phone.dataset.stateUrl;
+  const version = Number(phone.dataset.version);
+  let etag = "";
+  const poll = async () => {
+    try {
+      const headers = etag ? { "If-None-Match": etag } : {};
+      const response = await fetch(url, { headers, cache: "no-store" });
+      if (response.status === 200) {
+        etag = response.headers.get("ETag") || "";
+        const state = await response.json();
+        if (state.version !== version) {
+          location.replace(phone.dataset.phoneUrl);
+          return;
+        }
+      }
+    } catch {
+      // Out of reach for a moment: try again.
+    }
+    setTimeout(poll, POLL_MS);
+  };
+  setTimeout(poll, POLL_MS);
+}

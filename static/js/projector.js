@@ -1,0 +1,173 @@
+// The projector and the presenter view: keys move the session (posting to live:go), and both
+// windows poll live:state with If-None-Match every second, so either window drives both.
+// When the place changes the page's #screen is fetched again and swapped in; between moves
+// only the answer count changes. Without this script the Next/Back forms do the same.
+
+const POLL_MS = 500; // a 304 is cheap, and the tally should follow within a second
+const DIGIT_WAIT_MS = 700; // "1" then "2" within this time goes to step 12
+
+const root = document.documentElement;
+const body = document.body;
+const stateUrl = body.dataset.stateUrl;
+const goUrl = body.dataset.goUrl;
+const token = document.querySelector('input[name="csrfmiddlewaretoken"]');
+const from = root.classList.contains("presenter") ? "presenter" : "present";
+let version = Number(body.dataset.version);
+let etag = "";
+let digits = "";
+let digitTimer = 0;
+
+root.classList.add("js");
+
+async function refresh() {
+  const response = await fetch(location.href, { headers: { Accept: "text/html" } });
+  if (!response.ok) {
+    return;
+  }
+  const page = new DOMParser().parseFromString(await response.text(), "text/html");
+  const fresh = page.getElementById("screen");
+  const screen = document.getElementById("screen");
+  if (fresh && screen) {
+    screen.replaceWith(fresh);
+    version = Number(fresh.dataset.version);
+  }
+  const place = page.querySelector(".live-controls__place");
+  const oldPlace = document.querySelector(".live-controls__place");
+  if (place && oldPlace) {
+    oldPlace.textContent = place.textContent;
+  }
+  startTimer();
+}
+
+function showCount(answers) {
+  const count = document.getElementById("answer-count");
+  if (!count) {
+    return;
+  }
+  const template = answers === 1 ? count.dataset.one : count.dataset.many;
+  count.textContent = template.replace("{n}", String(answers));
+  count.dataset.answers = String(answers);
+}
+
+async function poll() {
+  try {
+    const headers = etag ? { "If-None-Match": etag } : {};
+    const response = await fetch(stateUrl, { headers, cache: "no-store" });
+    if (response.status === 200) {
+      etag = response.headers.get("ETag") || "";
+      const state = await response.json();
+      if (state.version !== version) {
+        await refresh();
+      }
+      showCount(state.answers);
+      if (from === "presenter" && document.querySelector(".presenter__tally .bars")) {
+        await refresh(); // the presenter's tally grows as answers arrive
+      }
+    }
+  } catch {
+    // The network dropped for a moment: the next poll tries again.
+  }
+  setTimeout(poll, POLL_MS);
+}
+
+async function go(action, number = 0) {
+  const data = new FormData();
+  data.append("action", action);
+  data.append("number", String(number));
+  data.append("from", from);
+  if (token) {
+    data.append("csrfmiddlewaretoken", token.value);
+  }
+  const response = await fetch(goUrl, {
+    method: "POST",
+    body: data,
+    headers: { Accept: "application/json" },
+  });
+  if (response.ok) {
+    await refresh();
+  }
+}
+
+function toggleKeys() {
+  const keys = document.getElementById("live-keys");
+  if (keys) {
+    keys.hidden = !keys.hidden;
+  }
+}
+
+function toggleFullscreen() {
+  if (document.fullscreenElement) {
+    document.exitFullscreen();
+  } else if (root.requestFullscreen) {
+    root.requestFullscreen().catch(() => {});
+  }
+}
+
+const ACTIONS = {
+  ArrowRight: "next",
+  " ": "next",
+  PageDown: "next",
+  ArrowLeft: "back",
+  PageUp: "back",
+  b: "blank",
+  B: "blank",
+  r: "reveal",
+  R: "reveal",
+};
+
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) {
+    return;
+  }
+  if (event.target.closest && event.target.closest("input, textarea, select, button")) {
+    if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") {
+      return;
+    }
+  }
+  const key = event.key;
+  if (ACTIONS[key]) {
+    event.preventDefault();
+    go(ACTIONS[key]);
+  } else if (key === "f" || key === "F") {
+    toggleFullscreen();
+  } else if (key === "a" || key === "A") {
+    root.classList.toggle("show-annotations");
+  } else if (key === "?") {
+    toggleKeys();
+  } else if (key === "Escape") {
+    const keys = document.getElementById("live-keys");
+    if (keys) {
+      keys.hidden = true;
+    }
+  } else if (/^[0-9]$/.test(key)) {
+    digits += key;
+    clearTimeout(digitTimer);
+    digitTimer = setTimeout(() => {
+      const number = Number(digits);
+      digits = "";
+      if (number > 0) {
+        go("goto", number);
+      }
+    }, DIGIT_WAIT_MS);
+  }
+});
+
+let timerInterval = 0;
+function startTimer() {
+  const timer = document.getElementById("timer");
+  clearInterval(timerInterval);
+  if (!timer) {
+    return;
+  }
+  const started = Date.parse(timer.dataset.started);
+  const tick = () => {
+    const seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
+    const minutes = Math.floor(seconds / 60);
+    timer.textContent = `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
+  };
+  tick();
+  timerInterval = setInterval(tick, 1000);
+}
+
+startTimer();
+poll();

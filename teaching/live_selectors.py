@@ -1,0 +1,140 @@
+"""Reads for live sessions: the session and its steps, the state phones poll, the tally."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from cases.models import Image, Study
+
+from .lib.live_stages import stages_for
+from .models import Answer, Kind, LiveSession, PlaylistItem, Question
+from .permissions import is_teacher
+
+
+def session_or_404(code: str) -> LiveSession:
+    """The session by its join code, typed in any case (one query)."""
+    return get_object_or_404(
+        LiveSession.objects.select_related("playlist", "quiz"), code=code.strip().upper()
+    )
+
+
+def may_host(user, session: LiveSession) -> bool:
+    """The host, the playlist's owner and editors (if teachers), and superusers (one query at
+    most, for the editors)."""
+    if not is_teacher(user):
+        return False
+    if user.is_superuser or user.pk in (session.host_id, session.playlist.owner_id):
+        return True
+    return session.playlist.editors.filter(pk=user.pk).exists()
+
+
+def steps_of(session: LiveSession) -> tuple[list[PlaylistItem], dict[int, list[str]]]:
+    """The playlist's steps and each one's stages (two queries)."""
+    items = list(session.playlist.items.order_by("position"))
+    asked = set(session.quiz.questions.values_list("position", flat=True))
+    steps = {
+        item.position: stages_for(
+            is_slide=item.is_slide, asks=item.position in asked, chosen=item.stages
+        )
+        for item in items
+    }
+    return items, steps
+
+
+def step_at(session: LiveSession, position: int) -> PlaylistItem | None:
+    """The step with its case's studies and ready images (three queries; one for a slide)."""
+    studies = Study.objects.order_by("order").prefetch_related(
+        Prefetch(
+            "images", queryset=Image.objects.filter(pixels=Image.Pixels.READY).order_by("order")
+        )
+    )
+    return (
+        session.playlist.items.filter(position=position)
+        .select_related("case", "case__diagnosis")
+        .prefetch_related(Prefetch("case__studies", queryset=studies), "case__differential")
+        .first()
+    )
+
+
+def question_of(session: LiveSession, position: int) -> Question | None:
+    return (
+        Question.objects.select_related("image", "case")
+        .filter(quiz_id=session.quiz_id, position=position)
+        .first()
+    )
+
+
+def _answers_here():
+    count = (
+        Answer.objects.filter(
+            question__quiz_id=OuterRef("quiz_id"), question__position=OuterRef("position")
+        )
+        .order_by()
+        .values("question_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+
+
+def state_of(code: str) -> LiveSession | None:
+    """The session's place and the number of answers to the step shown, in one query."""
+    return (
+        LiveSession.objects.filter(code=code.strip().upper())
+        .annotate(answers=_answers_here())
+        .only("code", "position", "stage", "open_question", "blank", "version", "quiz_id")
+        .first()
+    )
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    percent: int
+    correct: bool
+
+
+@dataclass
+class Tally:
+    total: int
+    bars: list[Bar]
+    points: list[tuple[float, float, bool]]
+
+
+def tally(question: Question) -> Tally:
+    """How the room answered this session's question: every answer counts, from the first
+    (one query). Unlike the quiz's shares there is no minimum of readers: the teacher shows
+    it to the room that has just answered, and no one's answer is named."""
+    rows = list(question.answers.order_by().values_list("choice", "x", "y", "correct"))
+    total = len(rows)
+    counts: dict[str, int] = {}
+    for choice, _x, _y, _correct in rows:
+        counts[choice] = counts.get(choice, 0) + 1
+    if question.kind == Kind.WHERE:
+        options = [("region", _("On the lesion")), ("outside", _("Elsewhere"))]
+        answer_key = "region"
+    else:
+        options = [(key, label) for _n, key, label in question.choice_labels()]
+        answer_key = question.answer_key
+    bars = []
+    for key, label in options:
+        n = counts.pop(key, 0)
+        bars.append(Bar(label, n, round(100 * n / total) if total else 0, key == answer_key))
+    other = sum(counts.values())
+    if other:
+        bars.append(Bar(_("Other typed answers"), other, round(100 * other / total), False))
+    points = [(x, y, correct) for _c, x, y, correct in rows if x is not None and y is not None]
+    return Tally(total, bars, points)
+
+
+def results_of(session: LiveSession):
+    """Every answer of the session with its reader and question, for the CSV (one query)."""
+    return (
+        Answer.objects.filter(question__quiz_id=session.quiz_id)
+        .select_related("question", "attempt", "user", "user__learner")
+        .order_by("attempt_id", "question__position")
+    )
