@@ -35,13 +35,10 @@ def history_header() -> list[str]:
 
 
 def _given(answer: Answer) -> str:
-    """What the reader typed, else the label of what they chose, else the point clicked."""
-    question = answer.question
-    if answer.text:
-        return answer.text
-    for choice in question.choices:
-        if choice.get("key") == answer.choice:
-            return question.label(choice.get("label") or {})
+    """What the reader typed or chose (Question.given_label), else the point clicked."""
+    given = answer.question.given_label(answer)
+    if given:
+        return given
     if answer.x is not None and answer.y is not None:
         return f"{answer.x:.3f}, {answer.y:.3f}"
     return answer.choice

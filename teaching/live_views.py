@@ -41,7 +41,7 @@ from .live_services import live_session_go
 from .models import Kind, Playlist
 from .permissions import is_teacher
 from .selectors import attempt_for
-from .views import REFUSALS, _form_for, display_height, display_width
+from .views import REFUSALS, answer_form_for, display_height, display_width
 
 
 def _refuse(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -212,7 +212,7 @@ def _phone_context(request: HttpRequest, session, form=None) -> dict:
     answered = attempt.answers.filter(question=question).exists() if attempt and question else False
     context = {"session": session, "question": question, "answered": answered, "kinds": Kind}
     if question is not None and not answered:
-        context["form"] = form or _form_for(question)
+        context["form"] = form or answer_form_for(question)
         context["where_width"] = display_width(question.image)
         context["where_height"] = display_height(question.image)
     return context
@@ -237,7 +237,7 @@ def live_answer(request: HttpRequest, code: str) -> HttpResponse:
     question = question_of(session, position)
     if question is None:
         raise Http404(_("This session has no such question."))
-    form = _form_for(question, request.POST)
+    form = answer_form_for(question, request.POST)
     if not form.is_valid():
         context = _phone_context(request, session, form)
         return render(request, "live/phone.html", context, status=400)

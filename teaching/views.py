@@ -141,7 +141,7 @@ def question(request: HttpRequest, code: str, position: int) -> HttpResponse:
     return _page(request, attempt, item, answer)
 
 
-def _form_for(item, data=None) -> AnswerForm:
+def answer_form_for(item, data=None) -> AnswerForm:
     image = item.image
     return AnswerForm(
         data,
@@ -158,7 +158,7 @@ def _answer(request, attempt, item, answer) -> HttpResponse:
             request, _("You had already answered this question; your first answer counts.")
         )
         return redirect("teaching:question", attempt.quiz.code, item.position)
-    form = _form_for(item, request.POST)
+    form = answer_form_for(item, request.POST)
     if not form.is_valid():
         return _page(request, attempt, item, None, form=form, status=400)
     given = services.Given(
@@ -204,7 +204,7 @@ def _page(request, attempt, item, answer, *, form=None, status=200, withdrawn=Fa
         "count": count,
         "answer": answer,
         "withdrawn": withdrawn,
-        "form": form or _form_for(item),
+        "form": form or answer_form_for(item),
         "kinds": Kind,
         "next_position": item.position + 1 if item.position < count else None,
         "where_width": display_width(item.image),
