@@ -45,6 +45,10 @@ def database_from_url(url: str) -> dict:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
             },
+            # Opening the file and running the PRAGMAs cost more than a small page's query:
+            # each worker keeps its connection, as for PostgreSQL.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {

@@ -4,6 +4,7 @@ answer count as JSON, 304 while nothing changed, one query whatever the room's s
 import pytest
 from django.test import Client
 
+from teaching import services
 from teaching.models import Answer
 
 from .builders import correct_number
@@ -52,3 +53,16 @@ def test_the_state_takes_one_query_however_many_phones_answered(django_assert_nu
 def test_an_unknown_code_is_a_404_with_a_message():
     response = Client().get("/en/live/ZZZZZZ/state/")
     assert response.status_code == 404 and "no live session" in response.json()["error"]
+
+
+def test_two_rooms_polling_in_turn_each_see_their_own_place_and_count():
+    # The state's SQL is compiled once and reused: the second room must not get the first's.
+    first = at_question(make_live())
+    second = services.live_session_start(playlist=first.playlist, host=first.host, seed=4)
+    answer_from_new_phone(first)
+    poller = Client()
+    for _ in range(2):
+        one = poller.get(f"/en/live/{first.code.lower()}/state/").json()
+        two = poller.get(f"/en/live/{second.code}/state/").json()
+        assert (one["open"], one["answers"]) == (2, 1)
+        assert (two["open"], two["answers"]) == (None, 0)
