@@ -3,6 +3,13 @@
 Everything goes through these views so that permission is checked on every request: a draft's
 images and every original stay private however their address leaks. Anything a user may not
 see answers 404, so an address does not even confirm that an image exists.
+
+With media in object storage the bytes are streamed through these views too, never handed
+over as a redirect to a signed URL: a signed URL stays valid for its whole lifetime whatever
+happens to the case meanwhile (unpublished, an image held), a browser can pass it on, and the
+strict CSP allows images from this site only. Streaming keeps one rule for both storages:
+every byte of a draft, a held image or a source is sent after a permission check made for
+that request, and a published derivative keeps its ETag and 304s.
 """
 
 import uuid
@@ -17,6 +24,7 @@ from cases.dicom.derivatives import DERIVATIVE_SIDES
 from cases.dicom.errors import RejectedFile
 
 from .ingest import rendition_ensure
+from .ingest.storage import stored_stream
 from .models import Image
 from .permissions import sees_unreleased_images
 
@@ -40,7 +48,7 @@ def rendition(request: HttpRequest, key: uuid.UUID, frame: int, variant: str) ->
     except RejectedFile:
         raise Http404("This frame cannot be rendered.") from None
     if not (image.is_ready and image.study.case.is_published):
-        return _file_response(default_storage.open(path, "rb"), "webp")
+        return _file_response(path, "webp")
     # Public, but every reuse is checked here first: a case returned to draft answers 404 at
     # once, even from a shared cache, and an unchanged image costs a 304 with no body.
     modified = default_storage.get_modified_time(path)
@@ -48,7 +56,7 @@ def rendition(request: HttpRequest, key: uuid.UUID, frame: int, variant: str) ->
     not_modified = get_conditional_response(
         request, etag=etag, last_modified=int(modified.timestamp())
     )
-    response = not_modified or _file_response(default_storage.open(path, "rb"), "webp")
+    response = not_modified or _file_response(path, "webp")
     response["ETag"] = etag
     response["Last-Modified"] = http_date(modified.timestamp())
     response["Cache-Control"] = PUBLIC_CACHE
@@ -60,7 +68,7 @@ def source(request: HttpRequest, key: uuid.UUID, order: int) -> FileResponse:
         raise Http404("No such file.")
     image = _get_image_or_404(request, key)
     source_file = get_object_or_404(image.sources, order=order)
-    response = _file_response(default_storage.open(source_file.file.name, "rb"), "dcm")
+    response = _file_response(source_file.file.name, "dcm")
     response["Content-Disposition"] = f'attachment; filename="{image.key}-{order}.dcm"'
     return response
 
@@ -72,8 +80,14 @@ def _get_image_or_404(request: HttpRequest, key: uuid.UUID) -> Image:
     return image
 
 
-def _file_response(handle, extension: str) -> FileResponse:
+def _file_response(path: str, extension: str) -> FileResponse:
+    try:
+        handle, size = stored_stream(path)
+    except FileNotFoundError:
+        raise Http404("No such file.") from None
     response = FileResponse(handle, content_type=CONTENT_TYPES[extension])
+    if size is not None:
+        response["Content-Length"] = str(size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_CSP
     response["Cache-Control"] = "private, no-store"
