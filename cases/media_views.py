@@ -12,9 +12,9 @@ every byte of a draft, a held image or a source is sent after a permission check
 that request, and a published derivative keeps its ETag and 304s.
 """
 
+import contextlib
 import uuid
 
-from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response
@@ -23,8 +23,8 @@ from django.utils.http import http_date
 from cases.dicom.derivatives import DERIVATIVE_SIDES
 from cases.dicom.errors import RejectedFile
 
-from .ingest import rendition_ensure
-from .ingest.storage import stored_stream
+from .ingest import rendition_ensure, rendition_path
+from .ingest.storage import StoredStream, stored_stream
 from .models import Image
 from .permissions import sees_unreleased_images
 
@@ -43,20 +43,19 @@ def rendition(request: HttpRequest, key: uuid.UUID, frame: int, variant: str) ->
         raise Http404("No such variant.")
     if not 0 <= frame < image.frame_count or image.pixels == Image.Pixels.FAILED:
         raise Http404("No such frame.")
-    try:
-        path = rendition_ensure(image, frame, size, preset or None)
-    except RejectedFile:
-        raise Http404("This frame cannot be rendered.") from None
+    stored = _rendition_stream(image, frame, size, preset)
     if not (image.is_ready and image.study.case.is_published):
-        return _file_response(path, "webp")
+        return _file_response(stored, "webp")
     # Public, but every reuse is checked here first: a case returned to draft answers 404 at
     # once, even from a shared cache, and an unchanged image costs a 304 with no body.
-    modified = default_storage.get_modified_time(path)
+    modified = stored.modified
     etag = f'"{image.key.hex}-{frame}-{variant}-{int(modified.timestamp())}"'
     not_modified = get_conditional_response(
         request, etag=etag, last_modified=int(modified.timestamp())
     )
-    response = not_modified or _file_response(path, "webp")
+    if not_modified is not None:
+        stored.handle.close()
+    response = not_modified or _file_response(stored, "webp")
     response["ETag"] = etag
     response["Last-Modified"] = http_date(modified.timestamp())
     response["Cache-Control"] = PUBLIC_CACHE
@@ -68,7 +67,11 @@ def source(request: HttpRequest, key: uuid.UUID, order: int) -> FileResponse:
         raise Http404("No such file.")
     image = _get_image_or_404(request, key)
     source_file = get_object_or_404(image.sources, order=order)
-    response = _file_response(source_file.file.name, "dcm")
+    try:
+        stored = stored_stream(source_file.file.name)
+    except FileNotFoundError:
+        raise Http404("No such file.") from None
+    response = _file_response(stored, "dcm")
     response["Content-Disposition"] = f'attachment; filename="{image.key}-{order}.dcm"'
     return response
 
@@ -80,14 +83,26 @@ def _get_image_or_404(request: HttpRequest, key: uuid.UUID) -> Image:
     return image
 
 
-def _file_response(path: str, extension: str) -> FileResponse:
+def _rendition_stream(image: Image, frame: int, size: str, preset: str) -> StoredStream:
+    """The derivative opened for reading, rendered first if nobody has asked for it before.
+
+    Opened before anything else is asked of the storage: from a bucket, a derivative that
+    exists costs one GET, which also gives its time for the ETag.
+    """
+    path = rendition_path(image, frame, f"{size}-{preset}" if preset else size)
+    with contextlib.suppress(FileNotFoundError):
+        return stored_stream(path)
     try:
-        handle, size = stored_stream(path)
-    except FileNotFoundError:
-        raise Http404("No such file.") from None
-    response = FileResponse(handle, content_type=CONTENT_TYPES[extension])
-    if size is not None:
-        response["Content-Length"] = str(size)
+        rendition_ensure(image, frame, size, preset or None)
+        return stored_stream(path)
+    except (RejectedFile, FileNotFoundError):
+        raise Http404("This frame cannot be rendered.") from None
+
+
+def _file_response(stored: StoredStream, extension: str) -> FileResponse:
+    response = FileResponse(stored.handle, content_type=CONTENT_TYPES[extension])
+    if stored.size is not None:
+        response["Content-Length"] = str(stored.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_CSP
     response["Cache-Control"] = "private, no-store"

@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
@@ -115,6 +116,12 @@ def _bucket_storage():
     return default_storage._wrapped if isinstance(default_storage, S3Storage) else None
 
 
+def _key(storage, name: str) -> str:
+    """The object key of a storage name: under the storage's location (AWS_LOCATION)."""
+    location = storage.location.strip("/")
+    return posixpath.join(location, name) if location else name
+
+
 def _bucket_objects(storage, directory: str):
     """(name, object summary) of every object under `directory`, from one paginated LIST."""
     location = storage.location.strip("/")
@@ -160,8 +167,7 @@ def files_delete(paths: Iterable[str]) -> None:
         for path in paths:
             default_storage.delete(path)
         return
-    location = bucket.location.strip("/")
-    keys = [posixpath.join(location, path) if location else path for path in paths]
+    keys = [_key(bucket, path) for path in paths]
     # A thousand keys per request: an image's hundreds of derivatives go in one or two.
     for start in range(0, len(keys), _DELETE_BATCH):
         objects = [{"Key": key} for key in keys[start : start + _DELETE_BATCH]]
@@ -176,26 +182,36 @@ def folder_delete(directory: str) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def stored_stream(path: str) -> tuple[BinaryIO, int | None]:
-    """A stored file opened for reading from its start, and its size when known.
+@dataclass
+class StoredStream:
+    """A stored file open for reading, with what a response needs to know about it."""
 
-    From a bucket the object's body is streamed as it arrives: S3Storage's own open() would
-    first download the whole object to a temporary file, which for a source of hundreds of MB
-    delays the first byte by as long.
+    handle: BinaryIO
+    size: int | None  # None: the caller may ask the handle itself
+    modified: datetime
+
+
+def stored_stream(path: str) -> StoredStream:
+    """A stored file opened for reading from its start; FileNotFoundError when it is absent.
+
+    From a bucket this is one GET, whose answer carries the size and time too: S3Storage's
+    own open() would first download the whole object to a temporary file, which for a source
+    of hundreds of MB delays the first byte by as long, and ask its time with another request.
     """
-    handle = default_storage.open(path, "rb")
-    obj = getattr(handle, "obj", None)  # S3File: its boto3 Object, fetched only when read
-    if obj is None:
-        return handle, None
+    bucket = _bucket_storage()
+    if bucket is None:
+        handle = default_storage.open(path, "rb")
+        return StoredStream(handle, None, default_storage.get_modified_time(path))
     from botocore.exceptions import ClientError
 
     try:
-        answer = obj.get()
+        # Not open(): S3File asks for the object's metadata (a HEAD) before the GET.
+        answer = bucket.bucket.Object(_key(bucket, path)).get()
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
             raise FileNotFoundError(path) from None
         raise
-    return answer["Body"], answer["ContentLength"]
+    return StoredStream(answer["Body"], answer["ContentLength"], answer["LastModified"])
 
 
 def rendition_paths(image: Image) -> list[str]:

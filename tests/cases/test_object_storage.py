@@ -87,6 +87,25 @@ def test_a_reader_gets_a_published_rendition_streamed_from_the_bucket_and_then_a
     assert again.status_code == 304
 
 
+def test_a_published_rendition_costs_the_bucket_one_request_whether_sent_or_not_modified(
+    s3_media, client, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    image = imported(django_capture_on_commit_callbacks)
+    url = image.rendition_url("display")
+    sent = []
+    events = default_storage.connection.meta.client.meta.events
+    events.register("before-send.s3", lambda request, **kwargs: sent.append(request.method))
+
+    etag = client.get(url)["ETag"]
+    client.get(url, HTTP_IF_NONE_MATCH=etag)
+
+    # One GET each: its answer gives the time for the ETag too (no HEAD for exists(), none
+    # for get_modified_time()).
+    assert sent == ["GET", "GET"]
+
+
 def test_a_size_nobody_asked_for_is_rendered_into_the_bucket_on_first_request(
     s3_media, client, django_capture_on_commit_callbacks
 ):
