@@ -162,8 +162,50 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+
+
+def media_storage(kind: str) -> dict:
+    """The default storage for MEDIA_STORAGE: a local folder, or an S3-compatible bucket.
+
+    For s3, django-storages' own variable names are read from the environment. The access
+    key is not: boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or an instance
+    role) itself, so the secret never sits in Django's settings.
+    """
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {kind!r}.")
+    bucket = env("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "location": env("AWS_LOCATION"),
+            # "path" for servers without a DNS name per bucket (MinIO, Ceph, Garage).
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            # No ACL is sent: objects stay as private as the bucket, never public-read.
+            "default_acl": None,
+            # The atlas streams every file through /img/ and never hands out its URL; were
+            # url() called, the URL would be signed and expire within a minute.
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # Derivatives are rewritten under the same name; sources never are.
+            "file_overwrite": True,
+            # Objects read whole (sources, staged uploads) spill to a temporary file past
+            # 5 MB, like uploads, instead of being held in memory.
+            "max_memory_size": 5 * 1024 * 1024,
+        },
+    }
+
+
+MEDIA_STORAGE = env("MEDIA_STORAGE", "filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(MEDIA_STORAGE),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -180,7 +222,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 500
 
 # Image ingest limits (cases/ingest/). A request over ATLAS_MAX_UPLOAD_MB is answered 413
 # from its Content-Length, before the body is read. The admin's request only checks and
-# stages an upload under MEDIA_ROOT/uploads/; decoding runs in the ingest_batch task.
+# stages an upload under uploads/ in the media storage; decoding runs in the ingest_batch task.
 # Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to anonymous temporary files, so a
 # killed worker leaves no named `*.upload` file behind.
 FILE_UPLOAD_HANDLERS = [

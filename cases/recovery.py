@@ -31,7 +31,6 @@ import contextlib
 import logging
 import os
 import posixpath
-import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -43,9 +42,9 @@ from django_tasks_db.models import DBTaskResult
 
 from cases.dicom.derivatives import DERIVATIVE_SIDES
 from cases.dicom.errors import RejectedFile
-from cases.ingest import media_paths, rendition_ensure, rendition_path, rendition_paths
-from cases.ingest.batches import STAGING, uploads_stale
-from cases.ingest.storage import files_delete, listing, local_path
+from cases.ingest import rendition_ensure, rendition_path, rendition_paths
+from cases.ingest.batches import uploads_stale
+from cases.ingest.storage import files_delete, folder_delete, local_path, modified_times
 from cases.models import Image, SourceFile, UploadBatch
 from cases.tasks import render_image, render_images
 
@@ -88,7 +87,8 @@ def images_recover_stuck(*, older_than: timedelta) -> list[int]:
 
 def _is_idle_since(image: Image, cutoff: datetime) -> bool:
     """Whether none of the image's files has been written since `cutoff`."""
-    times = [default_storage.get_modified_time(path) for path in media_paths(image)]
+    times = [*modified_times(f"dicom/{image.key}").values()]
+    times += modified_times(f"renditions/{image.key}").values()
     return not times or max(times) < cutoff
 
 
@@ -189,7 +189,7 @@ def media_reconcile(*, older_than: timedelta, fix: bool = False) -> MediaReport:
     for image_id, name in SourceFile.objects.values_list("image_id", "file").iterator():
         by_image.setdefault(image_id, []).append(name)
     referenced = {name for names in by_image.values() for name in names}
-    modified = {path: default_storage.get_modified_time(path) for path in _all_media()}
+    modified = _all_media()
     newest_source: dict[int, datetime] = {}
     for image_id, names in by_image.items():
         times = [modified[name] for name in names if name in modified]
@@ -241,13 +241,13 @@ def _check_uploads(report: MediaReport, older_than: timedelta) -> None:
     stuck = UploadBatch.objects.filter(state=UploadBatch.State.PROCESSING, started_at__lt=cutoff)
     report.stuck_batches = sorted(stuck.values_list("pk", flat=True))
     for folder in uploads_stale(older_than=older_than):
-        name = f"{STAGING}/{folder.name}"
-        if name not in waiting:
-            report.stale_uploads.append(name)
+        if folder not in waiting:
+            report.stale_uploads.append(folder)
 
 
-def _all_media() -> list[str]:
-    return listing("dicom") + listing("renditions")
+def _all_media() -> dict[str, datetime]:
+    """Every source and derivative with its modification time: from a bucket, one LIST."""
+    return modified_times("dicom") | modified_times("renditions")
 
 
 def _rendition_is_orphan(
@@ -280,7 +280,7 @@ def _repair(report: MediaReport, images: dict[str, Image], cutoff: datetime) -> 
         UploadBatch.objects.filter(pk__in=report.stuck_batches).values_list("staging", flat=True)
     )
     for folder in sorted(set(report.stale_uploads) | stuck_folders):
-        shutil.rmtree(default_storage.path(folder), ignore_errors=True)
+        folder_delete(folder)
     _prune_empty_folders(cutoff, emptied={posixpath.dirname(path) for path in report.orphans})
     for image_id, missing in report.missing_sources.items():
         updated = (

@@ -1,4 +1,6 @@
 import os
+import socket
+import uuid
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,68 @@ def media_root(settings, tmp_path):
     """Every test writes its images into its own folder, never into the real media."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3-compatible server (moto's, in a thread of this process); its address."""
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+class Bucket:
+    """The test's bucket, seen from outside the storage: the keys it holds, and their bytes."""
+
+    def __init__(self, client, name: str):
+        self.client, self.name = client, name
+
+    def keys(self, prefix: str = "") -> list[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.name, Prefix=prefix
+        )
+        return sorted(entry["Key"] for page in pages for entry in page.get("Contents", ()))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.name, Key=key, Body=data)
+
+
+@pytest.fixture
+def s3_media(s3_server, settings, monkeypatch):
+    """Media in a fresh bucket of the local S3 server, configured as MEDIA_STORAGE=s3 with its
+    environment variables configures them in production."""
+    import boto3
+
+    from atlas.settings import media_storage
+
+    name = f"atlas-{uuid.uuid4().hex[:12]}"
+    for variable, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_STORAGE_BUCKET_NAME": name,
+        "AWS_S3_ENDPOINT_URL": s3_server,
+        "AWS_S3_REGION_NAME": "eu-south-2",
+        "AWS_S3_ADDRESSING_STYLE": "path",
+    }.items():
+        monkeypatch.setenv(variable, value)
+    client = boto3.client("s3", endpoint_url=s3_server, region_name="eu-south-2")
+    client.create_bucket(
+        Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-south-2"}
+    )
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage("s3")}
+    bucket = Bucket(client, name)
+    yield bucket
+    keys = bucket.keys()
+    for start in range(0, len(keys), 1000):
+        objects = [{"Key": key} for key in keys[start : start + 1000]]
+        client.delete_objects(Bucket=name, Delete={"Objects": objects})
+    client.delete_bucket(Bucket=name)

@@ -5,20 +5,18 @@ no upload depends on the web server's timeout or holds a worker's memory; the ta
 (`batch_ingest`) runs `ingest_prepare` and `ingest_commit` on the staged files, records each
 file's result on the batch and deletes the staged files, whatever happens.
 
-The staging area is `uploads/<batch folder>/` under MEDIA_ROOT: the files there are as the
-author sent them, before de-identification, and are never served (only Image keys are).
-A folder outlives its batch only when a process was killed; `uploads_stale` finds those.
+The staging area is `uploads/<batch folder>/` in the default storage, so in the bucket when
+media are in object storage: the request that stages and the worker that imports may run on
+different machines, and both reach the bucket. The files there are as the author sent them,
+before de-identification, and are never served (only Image keys are). A folder outlives its
+batch only when a process was killed; `uploads_stale` finds those.
 """
 
 import logging
 import os
-import shutil
-import tempfile
-import time
 import uuid
 from collections.abc import Iterable
-from datetime import timedelta
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -29,15 +27,12 @@ from cases.tasks import ingest_batch
 
 from .commit import ingest_commit
 from .prepare import ingest_prepare
-from .uploads import REJECTED, FileResult, PathUpload, Upload, file_copy
+from .storage import file_write, folder_delete, local_path, modified_times
+from .uploads import REJECTED, FileResult, StoredUpload, Upload, upload_opened
 
 logger = logging.getLogger(__name__)
 
 STAGING = "uploads"
-
-
-def staging_root() -> Path:
-    return Path(default_storage.path(STAGING))
 
 
 def upload_batch_create(
@@ -49,10 +44,8 @@ def upload_batch_create(
     """
     files = list(files)
     folder = f"{STAGING}/{uuid.uuid4().hex}"
-    directory = Path(default_storage.path(folder))
-    directory.mkdir(parents=True)
     try:
-        staged = [_stage(upload, directory, index) for index, upload in enumerate(files)]
+        staged = [_stage(upload, folder, index) for index, upload in enumerate(files)]
         with transaction.atomic():
             batch = UploadBatch.objects.create(
                 study=study,
@@ -65,7 +58,7 @@ def upload_batch_create(
             if staged:
                 transaction.on_commit(lambda: ingest_batch.enqueue(batch.pk))
     except BaseException:
-        shutil.rmtree(directory, ignore_errors=True)
+        folder_delete(folder)
         raise
     finally:
         for upload in files:
@@ -73,23 +66,16 @@ def upload_batch_create(
             if close is not None:
                 close()
     if not staged:
-        shutil.rmtree(directory, ignore_errors=True)
+        folder_delete(folder)
     return batch
 
 
-def _stage(upload: Upload, directory: Path, index: int) -> dict:
-    final = directory / f"{index:05d}"
-    # A temporary name in the same folder, then os.replace: a file under its final name is
-    # always whole.
-    handle = tempfile.NamedTemporaryFile(dir=directory, prefix=".", suffix=".part", delete=False)
-    try:
-        with handle:
-            file_copy(upload, handle)
-        os.replace(handle.name, final)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return {"name": str(upload.name), "staged": final.name}
+def _stage(upload: Upload, folder: str, index: int) -> dict:
+    staged = f"{index:05d}"
+    # file_write: a file under its final name is always whole, in a folder or a bucket.
+    with upload_opened(upload) as handle:
+        file_write(f"{folder}/{staged}", handle)
+    return {"name": str(upload.name), "staged": staged}
 
 
 def batch_ingest(batch_id: int) -> None:
@@ -100,11 +86,12 @@ def batch_ingest(batch_id: int) -> None:
     if not claimed:
         return  # already taken by another worker, or finished
     batch = UploadBatch.objects.select_related("study__case").get(pk=batch_id)
-    directory = Path(default_storage.path(batch.staging))
     results, state = list(batch.results), UploadBatch.State.FAILED
     try:
-        staged = [PathUpload(item["name"], directory / item["staged"]) for item in batch.files]
-        if not all(upload.path.is_file() for upload in staged):
+        staged = [
+            StoredUpload(item["name"], f"{batch.staging}/{item['staged']}") for item in batch.files
+        ]
+        if not all(default_storage.exists(upload.stored) for upload in staged):
             reason = "the uploaded files were removed before they were processed; upload again"
             results += [FileResult(upload.name, REJECTED, reason).as_dict() for upload in staged]
         else:
@@ -118,15 +105,24 @@ def batch_ingest(batch_id: int) -> None:
         reason = "the import failed; upload the files again"
         results += [FileResult(item["name"], REJECTED, reason).as_dict() for item in batch.files]
     finally:
-        shutil.rmtree(directory, ignore_errors=True)
+        folder_delete(batch.staging)
         UploadBatch.objects.filter(pk=batch_id).update(state=state, results=results)
 
 
-def uploads_stale(*, older_than: timedelta) -> list[Path]:
-    """Staging folders last written more than `older_than` ago: left by a killed process,
-    since a finished batch deletes its own. Delete them with shutil.rmtree."""
-    root = staging_root()
-    if not root.is_dir():
-        return []
-    cutoff = time.time() - older_than.total_seconds()
-    return sorted(path for path in root.iterdir() if path.stat().st_mtime < cutoff)
+def uploads_stale(*, older_than: timedelta) -> list[str]:
+    """Staging folders (storage names) last written more than `older_than` ago: left by a
+    killed process, since a finished batch deletes its own. Delete them with folder_delete."""
+    cutoff = timezone.now() - older_than
+    newest: dict[str, datetime] = {}
+    for path, when in modified_times(STAGING).items():
+        folder = "/".join(path.split("/")[:2])
+        newest[folder] = max(when, newest.get(folder, when))
+    root = local_path(STAGING)
+    if root is not None and os.path.isdir(root):
+        # An empty folder has no file to date it (and a bucket has no empty folders).
+        for name in os.listdir(root):
+            folder = f"{STAGING}/{name}"
+            if folder not in newest and os.path.isdir(os.path.join(root, name)):
+                mtime = os.path.getmtime(os.path.join(root, name))
+                newest[folder] = datetime.fromtimestamp(mtime, UTC)
+    return sorted(folder for folder, when in newest.items() if when < cutoff)

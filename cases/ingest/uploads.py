@@ -8,7 +8,6 @@ file with a size cap, so no file is ever held whole in memory.
 
 import io
 import os
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
@@ -34,7 +34,8 @@ _HEAD = 4096
 
 
 class Upload(Protocol):
-    """What the service reads: Django's UploadedFile, `MemoryUpload` and `PathUpload` all fit."""
+    """What the service reads: Django's UploadedFile, `MemoryUpload`, `PathUpload` and
+    `StoredUpload` all fit."""
 
     name: str
 
@@ -60,6 +61,20 @@ class PathUpload:
 
     def read(self, size: int = -1) -> bytes:
         with self.path.open("rb") as handle:
+            return handle.read(size)
+
+
+@dataclass
+class StoredUpload:
+    """A file in the default storage (a staged upload) under the name the author knows it by,
+    opened only when it is read: the worker that reads it need not be the machine that
+    staged it."""
+
+    name: str
+    stored: str
+
+    def read(self, size: int = -1) -> bytes:
+        with default_storage.open(self.stored, "rb") as handle:
             return handle.read(size)
 
 
@@ -282,6 +297,11 @@ def _opened(upload: Upload) -> Iterator[BinaryIO]:
     if path is not None:
         with open(path, "rb") as handle:
             yield handle
+    elif isinstance(upload, StoredUpload):
+        # Seekable on every storage: S3Storage spools the object to a temporary file, on disk
+        # past AWS_S3_MAX_MEMORY_SIZE, which ZIP archives need for their central directory.
+        with default_storage.open(upload.stored, "rb") as handle:
+            yield handle
     elif isinstance(upload, MemoryUpload):
         yield io.BytesIO(upload.data)
     elif hasattr(upload, "seek"):
@@ -296,10 +316,9 @@ def _opened(upload: Upload) -> Iterator[BinaryIO]:
             yield spooled
 
 
-def file_copy(upload: Upload, target: BinaryIO) -> None:
-    """Copy an upload to `target` in chunks."""
-    with _opened(upload) as handle:
-        shutil.copyfileobj(handle, target, _CHUNK)
+def upload_opened(upload: Upload):
+    """The upload as a seekable binary file at its start, for a `with` block."""
+    return _opened(upload)
 
 
 def _size(handle: BinaryIO) -> int:

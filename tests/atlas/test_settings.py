@@ -82,3 +82,29 @@ def test_a_mail_server_in_the_environment_sends_by_smtp():
         "EMAIL_USE_TLS": False,
         "DEFAULT_FROM_EMAIL": "atlas@hospital.example",
     }
+
+
+def test_object_storage_without_a_bucket_refuses_to_start():
+    result = _django_check(MEDIA_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="")
+    assert result.returncode != 0
+    assert "MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME." in result.stderr
+
+
+def test_an_unknown_media_storage_refuses_to_start():
+    result = _django_check(MEDIA_STORAGE="ftp")
+    assert result.returncode != 0
+    assert "MEDIA_STORAGE must be filesystem or s3, not 'ftp'." in result.stderr
+
+
+def test_deploy_check_is_clean_with_media_in_object_storage():
+    key = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP"
+    result = _django_check(
+        DEBUG="false",
+        SECRET_KEY=key,
+        ALLOWED_HOSTS="atlas.example.org",
+        MEDIA_STORAGE="s3",
+        AWS_STORAGE_BUCKET_NAME="atlas-media",
+        AWS_S3_ENDPOINT_URL="https://objects.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout

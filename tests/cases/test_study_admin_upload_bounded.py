@@ -123,12 +123,17 @@ def test_a_stale_staging_folder_is_found_for_cleanup(media_root):
     from cases.ingest import uploads_stale
 
     old, fresh = media_root / "uploads" / "old", media_root / "uploads" / "fresh"
-    old.mkdir(parents=True)
-    fresh.mkdir()
+    empty, busy = media_root / "uploads" / "empty", media_root / "uploads" / "busy"
+    for folder in (old, fresh, empty, busy):
+        folder.mkdir(parents=True)
+    for folder in (old, fresh, busy):
+        (folder / "00000").write_bytes(b"raw upload")
     an_hour_ago = old.stat().st_mtime - 3600
-    os.utime(old, (an_hour_ago, an_hour_ago))
+    for path in (old / "00000", empty, busy / "00000", busy):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    (busy / "00001").write_bytes(b"written just now")
 
-    assert uploads_stale(older_than=timedelta(minutes=30)) == [old]
+    assert uploads_stale(older_than=timedelta(minutes=30)) == ["uploads/empty", "uploads/old"]
 
 
 def test_too_many_files_in_a_zip_are_refused_in_the_request_without_staging(

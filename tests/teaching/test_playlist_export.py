@@ -97,3 +97,16 @@ def test_the_handout_puts_every_unknown_before_every_answer(client, conference):
     assert body.index("Zebracalcinosis") > answers
     assert body.count("Case 2") == 2 and body.index("Case 2") < answers
     assert "print.css" in body and body.count("<img") == 2
+
+
+def test_the_deck_takes_its_images_from_object_storage(s3_media, client):
+    case = make_named_case(images=2)
+    for image in case.studies.get().images.all():
+        with_pixels(image)
+    playlist = make_playlist(owner=make_teacher(username="teacher"), visibility="public")
+    PlaylistItem.objects.create(playlist=playlist, position=1, case=case)
+    assert len(s3_media.keys("renditions/")) == 2, "the renditions are in the bucket"
+
+    slides = list(deck(client, playlist).slides)
+
+    assert sum(pictures(slide) for slide in slides) == 2
