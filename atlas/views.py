@@ -149,7 +149,10 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The entity and the entities nested under it (already fetched): an IN list the case
     # index answers, where "or its diagnosis's parent" would join every case to its entity.
     own = published.filter(diagnosis__in=[entity, *entity.children.all()])
-    in_differential = published.filter(differential=entity)
+    # Driven from the differential rows of this entity: joined the other way round, the
+    # newest-first walk would test every published case for a differential row.
+    listed = Case.differential.through.objects.filter(entity=entity).values("case_id")
+    in_differential = published.filter(pk__in=listed)
     context = {
         "entity": entity,
         "cases": case_cards(own.select_related("diagnosis"))[:CASES_SHOWN],

@@ -1,12 +1,13 @@
 """Padding cases for benches: many cases built in bulk from the demo atlas, with a spread.
 
-`pad_cases(n)` adds n cases in a few thousand bulk inserts (100,000 take a minute or two),
-not one save() each. Each padding case copies the text of a demo case chosen at random (so
-search has real words to find) and then varies what the case list filters and counts:
-diagnosis (any glossary entity, weighted towards the demo cases' own), sex, age, publication
-date over ten years, a few drafts, one to three studies of varying modality, one to four
-images each (most ready, some still processing or held), and region, pattern and topic tags.
-The spread is seeded, so two runs build the same atlas.
+`pad_cases(n)` adds n cases through executemany in batches of 2,000, not one save() each
+(100,000 cases, with their studies, images, tags and differentials, take two to four
+minutes here). Each padding case copies the text of a demo case chosen at random (so search
+has real words to find) and then varies what the case list filters and counts: diagnosis
+(any glossary entity, weighted towards the demo cases' own), up to three differential
+diagnoses, sex, age, publication date over ten years, a few drafts, one to three studies of
+varying modality, one to four images each (most ready, some still processing or held), and
+region, pattern and topic tags. The spread is seeded, so two runs build the same atlas.
 """
 
 import random
@@ -133,7 +134,9 @@ def pad_cases(n: int, *, seed: int = 12, prefix: str = "padding") -> int:
     others = [pk for kind, pks in tags_by_kind.items() if kind != Tag.Kind.REGION for pk in pks]
     taken = set(Case.objects.values_list("code", flat=True))
     now = timezone.now()
-    tables = {model: _Rows(model, connection) for model in (Case, Study, Image, TaggedCase)}
+    differential = Case.differential.through
+    models = (Case, Study, Image, TaggedCase, differential)
+    tables = {model: _Rows(model, connection) for model in models}
     with transaction.atomic():
         for i, code in enumerate(_codes(rng, n, taken)):
             _pad_one(
@@ -232,3 +235,6 @@ def _pad_one(rng, tables, slug, code, plan, entities, regions, others, now) -> N
     chosen.update(rng.sample(others, k=min(len(others), rng.randint(0, 2))))
     for tag_id in chosen:
         tables[TaggedCase].add(content_object_id=case_id, tag_id=tag_id)
+    for entity_id in set(rng.sample(entities, k=min(len(entities), rng.randint(0, 3)))):
+        if entity_id != diagnosis_id:
+            tables[Case.differential.through].add(case_id=case_id, entity_id=entity_id)
