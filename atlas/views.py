@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -146,8 +146,13 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entity = _get_entity_or_404(slug)
     weights = _weights(entity.slug)
     published = Case.objects.published()
-    own = published.filter(Q(diagnosis=entity) | Q(diagnosis__parent=entity))
-    in_differential = published.filter(differential=entity)
+    # The entity and the entities nested under it (already fetched): an IN list the case
+    # index answers, where "or its diagnosis's parent" would join every case to its entity.
+    own = published.filter(diagnosis__in=[entity, *entity.children.all()])
+    # Driven from the differential rows of this entity: joined the other way round, the
+    # newest-first walk would test every published case for a differential row.
+    listed = Case.differential.through.objects.filter(entity=entity).values("case_id")
+    in_differential = published.filter(pk__in=listed)
     context = {
         "entity": entity,
         "cases": case_cards(own.select_related("diagnosis"))[:CASES_SHOWN],

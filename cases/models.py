@@ -143,6 +143,19 @@ class Case(models.Model):
         ordering = ["-published_at", "code"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        indexes = [
+            # The case list: readers' cases in the list's order, with the columns the filters
+            # test, so a page of a filtered list reads only the rows it shows.
+            models.Index(
+                fields=["status", "-published_at", "code", "diagnosis", "sex", "age"],
+                name="case_list",
+            ),
+            # The facet counts: grouped by diagnosis and sex in this index's order, so the
+            # groups need no sort of their own.
+            models.Index(fields=["status", "diagnosis", "sex", "age"], name="case_facets"),
+            # An entity's page: its published cases, counted and listed newest first.
+            models.Index(fields=["diagnosis", "status", "-published_at"], name="case_entity"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(age__lte=130), name="case_age_plausible"),
             models.CheckConstraint(
@@ -267,6 +280,8 @@ class Study(models.Model):
         ordering = ["case", "order", "pk"]
         verbose_name = _("study")
         verbose_name_plural = _("studies")
+        # The modality filter and its counts read only this index.
+        indexes = [models.Index(fields=["case", "modality"], name="study_case_modality")]
         constraints = [models.UniqueConstraint(fields=["case", "order"], name="unique_study_order")]
 
     def __str__(self) -> str:
@@ -356,6 +371,8 @@ class Image(models.Model):
         ordering = ["study", "order", "pk"]
         verbose_name = _("image")
         verbose_name_plural = _("images")
+        # A card's cover: a study's first ready image.
+        indexes = [models.Index(fields=["study", "pixels", "order"], name="image_ready")]
         constraints = [
             models.UniqueConstraint(fields=["study", "order"], name="unique_image_order"),
         ]

@@ -13,7 +13,7 @@ from .models import Case
 from .selectors import (
     case_cards,
     case_code_for_old_address,
-    case_facets,
+    case_facets_and_count,
     case_for_page,
     cases_filtered,
     neighbour_cases,
@@ -54,7 +54,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters = form.active()
     diagnoses = shows_diagnoses(request)
     base = Case.objects.visible_to(request.user)
-    facets = case_facets(base, filters, diagnoses=diagnoses)
+    facets, total = case_facets_and_count(base, filters, diagnoses=diagnoses)
     unknown = [
         _("There is no %(filter)s called “%(value)s”.") % {"filter": key, "value": filters[key]}
         for key in ("mechanism", "entity", "region", "tag")
@@ -63,7 +63,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = cases_filtered(base, filters).order_by("-published_at", "code")
     if diagnoses:
         cases = cases.select_related("diagnosis")
-    page = Paginator(case_cards(cases), CASES_PER_PAGE).get_page(form.cleaned_data.get("page"))
+    paginator = Paginator(case_cards(cases), CASES_PER_PAGE)
+    paginator.count = total  # counted with the facets: no COUNT over every case of its own
+    page = paginator.get_page(form.cleaned_data.get("page"))
     context = {
         "form": form,
         "facets": facets,

@@ -71,3 +71,24 @@ def test_entity_page_shows_twelve_cases_and_links_to_the_rest(client):
     assert len(response.context["cases"]) == 12
     assert f"/en/cases/?entity={entity.slug}" in response.content.decode()
     assert "See all 14 cases" in response.content.decode()
+
+
+def test_entity_page_lists_published_cases_with_it_in_their_differential(client):
+    entity = make_entity()
+    make_case(presentation_en="listed lump").differential.add(entity)
+    make_case(presentation_en="draft lump", status=Case.Status.DRAFT).differential.add(entity)
+    make_case(presentation_en="other lump").differential.add(make_entity())
+    response = client.get(entity.get_absolute_url())
+    shown = [case.presentation for case in response.context["differential_cases"]]
+    assert shown == ["listed lump"]
+
+
+def test_entity_page_counts_the_cases_of_the_entities_nested_under_it(client):
+    entity = make_entity()
+    make_case(diagnosis=entity)
+    make_case(diagnosis=make_entity(parent=entity))
+    make_case(diagnosis=make_entity())
+    make_case(diagnosis=entity, status=Case.Status.DRAFT)
+    response = client.get(entity.get_absolute_url())
+    assert response.context["case_count"] == 2
+    assert len(response.context["cases"]) == 2

@@ -126,19 +126,53 @@ def test_case_list_query_count_does_not_grow_with_rows(client, django_assert_num
     for _ in range(15):
         case = make_case(studies=2)
         case.tags.add(tag)
-    # Read as unknowns (the default): 1-5 facet counts (mechanism, modality, region, tag,
-    # sex; no diagnosis), 6 count for the paginator, 7 the page of cases (each with its cover
-    # image, as subqueries), 8 their studies, 9 their tags.
+    # Read as unknowns (the default): 1 mechanisms, 2 entities, 3 the cases grouped by
+    # diagnosis and sex (mechanism and sex facets, and the paginator's count), 4 modality
+    # counts, 5 tags, 6 tag counts (region and tag alike, neither being chosen), 7 the page
+    # of cases (each with its cover image, as subqueries), 8 their studies, 9 their tags.
     with django_assert_num_queries(9):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == 12
+    # A region chosen: the tag facet counts other cases than the region facet, 7 its own.
+    with django_assert_num_queries(10):
+        response = client.get(URL, {"region": tag.slug})
+    assert len(response.context["page"].object_list) == 12
     client.post(reverse("diagnoses"), {"show": "1"})
-    # With diagnoses shown: 1 the session, 2-7 facet counts (the diagnosis's too), 8 count,
-    # 9 the page of cases with their diagnosis joined, 10 their studies, 11 their tags.
-    with django_assert_num_queries(11):
+    # With diagnoses shown: 1 the session, then the same nine (the diagnosis facet comes
+    # from the grouped cases too; the page of cases has its diagnosis joined).
+    with django_assert_num_queries(10):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == 12
 
 
 def test_list_url_is_named(client):
     assert reverse("cases:list") == URL
+
+
+def test_each_facet_and_the_heading_count_with_every_other_filter_in_force(client):
+    metastatic = make_mechanism(slug="metastatic", name_en="Metastatic")
+    dystrophic = make_mechanism(slug="dystrophic", name_en="Dystrophic")
+    gout = make_entity(mechanism=metastatic, slug="gout", name_en="Gout")
+    renal = make_entity(mechanism=metastatic, slug="renal", name_en="Renal failure")
+    trauma = make_entity(mechanism=dystrophic, slug="trauma", name_en="Trauma")
+    knee = make_tag(slug="knee", name_en="Knee", kind=Tag.Kind.REGION)
+    tophus = make_tag(slug="tophus", name_en="Tophus", kind=Tag.Kind.PATTERN)
+    for diagnosis, sex, tags in (
+        (gout, "M", [knee, tophus]),
+        (gout, "M", [knee]),
+        (gout, "F", [knee, tophus]),
+        (renal, "M", [knee]),
+        (trauma, "M", [tophus]),
+    ):
+        make_case(diagnosis=diagnosis, sex=sex).tags.add(*tags)
+    client.post(reverse("diagnoses"), {"show": "1"})
+
+    response = client.get(URL, {"entity": "gout", "sex": "M", "region": "knee"})
+    facets = response.context["facets"]
+    counts = {key: {o.value: o.count for o in facets[key]} for key in facets}
+    assert counts["entity"] == {"gout": 2, "renal": 1}  # men with a knee tag
+    assert counts["mechanism"] == {"metastatic": 2, "dystrophic": 0}  # gout, men, knee
+    assert counts["sex"] == {"M": 2, "F": 1}  # gout, knee
+    assert counts["region"] == {"knee": 2}  # gout, men
+    assert counts["tag"] == {"tophus": 1}  # gout, men, knee
+    assert "2 cases" in strip_tags(response.content.decode())
