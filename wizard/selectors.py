@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from cases.models import Case
 
@@ -13,24 +12,31 @@ from .models import CaseFinding
 
 
 def entity_cases(entity_pks: Iterable[int], *, per_entity: int) -> dict[int, tuple[list, int]]:
-    """Published cases of each entity, newest first: (the first few, how many), in one query."""
+    """Published cases of each entity, newest first: (the first few, how many), in one query.
+
+    Each of the first few is picked by a subquery of its own (an entity's n-th newest case,
+    one step along the case_entity index) and each entity's count is taken from that index
+    too, so the cost follows the cases shown, not the thousands an entity may have. A window
+    over every case of the ranked entities took 25 s at 100,000 cases.
+    """
     pks = list(entity_pks)
-    if not pks:
+    if not pks or per_entity < 1:
         return {}
-    rows = (
-        Case.objects.published()
-        .filter(diagnosis_id__in=pks)
-        .annotate(
-            position=Window(
-                RowNumber(),
-                partition_by=[F("diagnosis_id")],
-                order_by=[F("published_at").desc(), F("slug").asc()],
-            ),
-            total=Window(Count("pk"), partition_by=[F("diagnosis_id")]),
-        )
-        .filter(position__lte=per_entity)
-        .order_by("diagnosis_id", "position")
+    published = Case.objects.published()
+    newest = ("-published_at", "slug")
+    picks = Q()
+    for pk in pks:
+        ordered = published.filter(diagnosis_id=pk).order_by(*newest).values("pk")
+        for n in range(per_entity):
+            picks |= Q(pk=Subquery(ordered[n : n + 1]))
+    count = (
+        published.filter(diagnosis_id=OuterRef("diagnosis_id"))
+        .order_by()
+        .values("diagnosis_id")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    rows = published.filter(picks).annotate(total=Subquery(count)).order_by("diagnosis_id", *newest)
     found: dict[int, tuple[list, int]] = {}
     for case in rows:
         found.setdefault(case.diagnosis_id, ([], case.total))[0].append(case)
