@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 
 from cases.models import Case
 
@@ -23,12 +23,12 @@ def entity_cases(entity_pks: Iterable[int], *, per_entity: int) -> dict[int, tup
     if not pks or per_entity < 1:
         return {}
     published = Case.objects.published()
-    newest = ("-published_at", "slug")
-    picks = Q()
+    # pk breaks ties on the date as the case_entity index itself does, so no subquery sorts.
+    newest = ("-published_at", "pk")
+    picks = []
     for pk in pks:
         ordered = published.filter(diagnosis_id=pk).order_by(*newest).values("pk")
-        for n in range(per_entity):
-            picks |= Q(pk=Subquery(ordered[n : n + 1]))
+        picks += [Subquery(ordered[n : n + 1]) for n in range(per_entity)]
     count = (
         published.filter(diagnosis_id=OuterRef("diagnosis_id"))
         .order_by()
@@ -36,7 +36,11 @@ def entity_cases(entity_pks: Iterable[int], *, per_entity: int) -> dict[int, tup
         .annotate(n=Count("pk"))
         .values("n")
     )
-    rows = published.filter(picks).annotate(total=Subquery(count)).order_by("diagnosis_id", *newest)
+    rows = (
+        Case.objects.filter(pk__in=picks)
+        .annotate(total=Subquery(count))
+        .order_by("diagnosis_id", *newest)
+    )
     found: dict[int, tuple[list, int]] = {}
     for case in rows:
         found.setdefault(case.diagnosis_id, ([], case.total))[0].append(case)
