@@ -17,6 +17,9 @@ from diagnosis.models import Entity
 
 
 class CaseQuerySet(FoldedSearchQuerySet):
+    search_columns = ("search_text", "search_text_revealed")
+    search_index = "cases_case_search"
+
     def search_revealed(self, query: str) -> "CaseQuerySet":
         """Cases whose text, their diagnosis included, holds every word of the query."""
         return self.search(query, column="search_text_revealed")
