@@ -146,6 +146,13 @@ class Case(models.Model):
         ordering = ["-published_at", "code"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        indexes = [
+            # Cases in their usual order, read from the index: search walks the newest first
+            # (cases.selectors.case_search). Not led by status: SQLite, without statistics,
+            # takes `status = ?` for a handful of rows and walks a status-led index end to end
+            # rather than look up the few ids a search found.
+            models.Index(fields=["-published_at", "code"], name="case_published_order"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(age__lte=130), name="case_age_plausible"),
             models.CheckConstraint(

@@ -2,11 +2,15 @@
 finds what the plain substring search found, follows every write, and reads any query as
 plain words; run on SQLite and PostgreSQL."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from atlas.lib.text import fts5_phrase, search_terms
+from cases import selectors
 from cases.models import Case
 from cases.services import case_publish, case_unpublish
 from tests.builders import make_case, make_entity
@@ -202,3 +206,21 @@ def test_the_index_migration_goes_back_and_forth_over_existing_cases():
     assert searched("tarso") == [case.pk]
     assert searched("carpo") == []
     assert_index_matches_the_cases()
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 5])
+def test_search_gives_the_newest_matching_cases_whether_the_newest_fill_the_page_or_not(
+    monkeypatch, limit
+):
+    # Three newest cases tested one by one, then the index: each limit takes one road or the
+    # other, and both give the same cases in the same order.
+    monkeypatch.setattr(selectors, "SEARCH_SCAN_FIRST", 3)
+    now = timezone.now()
+    cases = [
+        make_case(history_en=text, published_at=now - timedelta(days=n))
+        for n, text in enumerate(["ulcer", "ulcer", "none", "ulcer", "none", "ulcer"])
+    ]
+    make_case(history_en="ulcer", status=Case.Status.DRAFT)
+    expected = [c.pk for c in cases if "ulcer" in c.history_en][:limit]
+    found = selectors.case_search(Case.objects.published(), "ULCER", revealed=False, limit=limit)
+    assert [c.pk for c in found[:limit]] == expected
