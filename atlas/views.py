@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from atlas.lib.i18n import current_language
 from atlas.lib.preferences import THEMES, set_shows_diagnoses, set_theme, shows_diagnoses
 from cases.models import Case
-from cases.selectors import case_cards
+from cases.selectors import case_cards, case_search
 from diagnosis.models import Entity, Mechanism
 from wizard.knowledge import KnowledgeBaseError
 from wizard.presenters import entity_weights, poster_flowchart
@@ -39,11 +39,10 @@ def search(request: HttpRequest) -> HttpResponse:
         query = form.cleaned_data["q"]
         # An unknown is found by what it shows before reveal; by its diagnosis only once the
         # reader chose to see diagnoses.
-        published = Case.objects.published()
-        if shows_diagnoses(request):
-            found = published.search_revealed(query).select_related("diagnosis")
-        else:
-            found = published.search(query)
+        revealed = shows_diagnoses(request)
+        found = case_search(Case.objects.published(), query, revealed=revealed, limit=SEARCH_LIMIT)
+        if revealed:
+            found = found.select_related("diagnosis")
         cases = list(case_cards(found)[:SEARCH_LIMIT])
         entities = list(Entity.objects.search(query).select_related("mechanism")[:SEARCH_LIMIT])
     status = 400 if form.errors and "q" in request.GET else 200

@@ -17,6 +17,9 @@ from diagnosis.models import Entity
 
 
 class CaseQuerySet(FoldedSearchQuerySet):
+    search_columns = ("search_text", "search_text_revealed")
+    search_index = "cases_case_search"
+
     def search_revealed(self, query: str) -> "CaseQuerySet":
         """Cases whose text, their diagnosis included, holds every word of the query."""
         return self.search(query, column="search_text_revealed")
@@ -155,6 +158,11 @@ class Case(models.Model):
             models.Index(fields=["status", "diagnosis", "sex", "age"], name="case_facets"),
             # An entity's page: its published cases, counted and listed newest first.
             models.Index(fields=["diagnosis", "status", "-published_at"], name="case_entity"),
+            # Cases in their usual order, read from the index: search walks the newest first
+            # (cases.selectors.case_search). Not led by status: SQLite, without statistics,
+            # takes `status = ?` for a handful of rows and walks a status-led index end to end
+            # rather than look up the few ids a search found.
+            models.Index(fields=["-published_at", "code"], name="case_published_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(age__lte=130), name="case_age_plausible"),

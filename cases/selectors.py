@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
@@ -16,6 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 
 from atlas.lib.i18n import field_for
+from atlas.lib.text import search_terms
 from atlas.models import Tag
 from diagnosis.models import Entity, Mechanism
 
@@ -189,6 +192,33 @@ def _tag_counts(cases: QuerySet) -> dict[int, int]:
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+# Search first tests this many of the newest cases one by one, through the ordering index. A
+# common word fills a page from them sooner than any index can list its thousands of cases; a
+# rarer one leaves the page short, and the full-text index answers instead.
+SEARCH_SCAN_FIRST = 1000
+
+
+def case_search(qs: QuerySet, query: str, *, revealed: bool, limit: int) -> QuerySet:
+    """The first `limit` cases of `qs`, in its usual order, that hold every word of the query;
+    by their diagnosis too if `revealed`."""
+    column = "search_text_revealed" if revealed else "search_text"
+    terms = search_terms(query)
+    if not terms:
+        return qs.search(query, column=column)
+    holds_every_word = Q(*(Q(**{f"{column}__contains": term}) for term in terms))
+    window = qs.order_by(*Case._meta.ordering)[:SEARCH_SCAN_FIRST]
+    rows = list(
+        window.annotate(
+            hit=ExpressionWrapper(holds_every_word, output_field=BooleanField())
+        ).values_list("pk", "hit")
+    )
+    hits = [pk for pk, hit in rows if hit][:limit]
+    # The window is the head of the same ordering: its first hits are the first hits of all.
+    if len(hits) == limit or len(rows) < SEARCH_SCAN_FIRST:
+        return qs.filter(pk__in=hits)
+    return qs.search(query, column=column)
 
 
 def case_cards(qs: QuerySet) -> QuerySet:

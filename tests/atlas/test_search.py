@@ -44,9 +44,9 @@ def test_search_query_count_is_fixed(client, django_assert_num_queries):
     for _ in range(8):
         make_case(history_en="ulcer", studies=2)
         make_entity(definition_en="ulcer")
-    # 1 cases (with cover images as subqueries), 2 their studies, 3 their tags, 4 entities
-    # with mechanism.
-    with django_assert_num_queries(4):
+    # 1 the newest cases, each with whether it holds the words, 2 the cases found (with cover
+    # images as subqueries), 3 their studies, 4 their tags, 5 entities with mechanism.
+    with django_assert_num_queries(5):
         client.get("/en/search/", {"q": "ulcer"})
 
 
@@ -79,9 +79,10 @@ def test_search_query_count_with_diagnoses_shown(client, django_assert_num_queri
     for _ in range(8):
         make_case(history_en="ulcer", studies=2)
     client.post("/en/diagnoses/", {"show": "1"})
-    # 1 the session, 2 cases with their diagnosis (cover images as subqueries), 3 their
-    # studies, 4 their tags, 5 entities with mechanism.
-    with django_assert_num_queries(5):
+    # 1 the session, 2 the newest cases, each with whether it holds the words, 3 the cases
+    # found with their diagnosis (cover images as subqueries), 4 their studies, 5 their tags,
+    # 6 entities with mechanism.
+    with django_assert_num_queries(6):
         response = client.get("/en/search/", {"q": "ulcer"})
     assert len(response.context["cases"]) == 8
 
