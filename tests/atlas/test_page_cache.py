@@ -96,7 +96,9 @@ def test_a_new_tag_on_a_case_shows_in_the_filtered_list_at_once(client):
 
 
 def test_the_unknown_and_the_revealed_stage_are_never_served_for_each_other(client):
-    case = make_case(presentation_en="Painful lump", diagnosis=make_entity(name_en="Tumoral calcinosis"))
+    case = make_case(
+        presentation_en="Painful lump", diagnosis=make_entity(name_en="Tumoral calcinosis")
+    )
     url = case.get_absolute_url()
     for _ in range(2):  # the second round is served from the cache
         assert "Tumoral calcinosis" not in client.get(url).text
