@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test lint format check-deploy bench clean ci postgres test-postgres messages
+.PHONY: run test install install-test lint format check-deploy bench throughput clean ci postgres redis test-postgres messages
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -67,15 +67,24 @@ postgres:
 	su postgres -c "psql -q -tc \"SELECT 1 FROM pg_database WHERE datname='atlas'\" | grep -q 1 \
 	  || createdb -O atlas atlas"
 
-test-postgres: postgres install-test
-	DATABASE_URL=$(PG_URL) $(MAKE) --no-print-directory test
+# The Redis that CI tests the page cache against (Debian's redis-server, no persistence).
+REDIS_PORT ?= 6379
+REDIS_URL ?= redis://127.0.0.1:$(REDIS_PORT)/0
+redis:
+	redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 \
+	  || redis-server --daemonize yes --port $(REDIS_PORT) --save "" --appendonly no --dir /tmp
+	for _ in $$(seq 1 30); do redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 && break; sleep 1; done
+
+# The several-machine set-up: PostgreSQL for the data, Redis for the page cache.
+test-postgres: postgres redis install-test
+	DATABASE_URL=$(PG_URL) CACHE_URL=$(REDIS_URL) $(MAKE) --no-print-directory test
 
 # Everything CI runs, in the order it runs it; `.ci/run` only installs system packages first.
 ci: install-test
 	$(MAKE) --no-print-directory lint
 	@echo "== Test suite on SQLite =="
 	$(MAKE) --no-print-directory test
-	@echo "== Test suite on PostgreSQL 15 =="
+	@echo "== Test suite on PostgreSQL 15, with the page cache in Redis =="
 	$(MAKE) --no-print-directory test-postgres
 	@echo "== Deployment checks =="
 	$(MAKE) --no-print-directory check-deploy
@@ -87,6 +96,11 @@ bench: install-test
 	$(BIN)/python bench/wizard_bench.py
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/load_test.py
+	$(BIN)/python bench/throughput.py
+
+# Anonymous pages against a framework floor, both under gunicorn, measured with wrk.
+throughput: install
+	$(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf $(VENV) staticfiles

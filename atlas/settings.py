@@ -64,6 +64,30 @@ def database_from_url(url: str) -> dict:
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported")
 
 
+# The page cache's table in the database (atlas/migrations/0002 creates it).
+CACHE_TABLE = "atlas_cache"
+
+
+def cache_from_url(url: str) -> dict:
+    """Turn CACHE_URL (redis://host:port/db) into a cache; without it, the database's table."""
+    if not url:
+        # Embedded: no server to run, and shared by every process and machine that shares the
+        # database, as the content version must be (see atlas/page_cache.py).
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    scheme = urlparse(url).scheme
+    if scheme in {"redis", "rediss", "unix"}:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "atlas",
+        }
+    raise ImproperlyConfigured(f"CACHE_URL scheme {scheme!r} is not supported")
+
+
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = env("SECRET_KEY")
@@ -140,6 +164,8 @@ DATABASES = {
     "default": database_from_url(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": cache_from_url(env("CACHE_URL"))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,6 +6,7 @@ from django.urls import include, path
 from teaching import live_views
 
 from . import views
+from .page_cache import public_page
 from .sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -19,7 +20,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", public_page(views.home), name="home"),
     path("search/", views.search, name="search"),
     path("diagnoses/", views.diagnoses_preference, name="diagnoses"),
     path("theme/", views.theme_preference, name="theme"),
@@ -27,8 +28,8 @@ urlpatterns += i18n_patterns(
     path("glossary/", include("diagnosis.urls")),
     # The site's pages under /glossary/ read the glossary with cases or the wizard; the
     # classification comes before the entity's slug, which would take "classification".
-    path("glossary/classification/", views.classification, name="classification"),
-    path("glossary/<slug:slug>/", views.entity_detail, name="entity"),
+    path("glossary/classification/", public_page(views.classification), name="classification"),
+    path("glossary/<slug:slug>/", public_page(views.entity_detail), name="entity"),
     path("wizard/", include("wizard.urls")),
     path("quiz/", include("teaching.urls")),
     path("account/", include("teaching.account_urls")),

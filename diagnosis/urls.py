@@ -1,8 +1,10 @@
 from django.urls import path
 
+from atlas.page_cache import public_page
+
 from . import views
 
 app_name = "diagnosis"
 urlpatterns = [
-    path("", views.glossary, name="glossary"),
+    path("", public_page(views.glossary), name="glossary"),
 ]

@@ -89,6 +89,31 @@ def pytest_report_header(config):
     return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
 
 
+# Without CACHE_URL the suite keeps pages in memory rather than in the database's cache table, so
+# the query counts the page tests assert stay the view's own; tests/atlas/test_page_cache_db.py
+# runs the page cache on the database cache. With CACHE_URL (CI's Redis) that server is used.
+MEMORY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def page_cache_backend():
+    if os.environ.get("CACHE_URL"):
+        yield
+        return
+    from django.test.utils import override_settings
+
+    with override_settings(CACHES=MEMORY_CACHE):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(page_cache_backend):
+    """No test sees a page another test stored: their rows are rolled back, not the cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Every test writes its images into its own folder, never into the real media."""

@@ -32,6 +32,7 @@ ATLAS_CORE = {
     "atlas.templatetags",
     "atlas.messages",
     "atlas.migrations",
+    "atlas.page_cache",
 }
 PACKAGES = ["atlas", "diagnosis", "cases", "wizard", "teaching"]
 ROOT = Path(settings.BASE_DIR)

@@ -1,0 +1,81 @@
+"""The page cache's pure helpers: which SQL writes which table, keys, ETags, the CSRF hole."""
+
+from atlas.lib.page_cache import (
+    etag_matches,
+    fill_csrf,
+    page_etag,
+    page_key,
+    punch_csrf,
+    written_tables,
+)
+
+
+def test_writes_name_their_table_and_reads_name_none():
+    assert written_tables('INSERT INTO "cases_case" ("code") VALUES (%s) RETURNING "id"') == {
+        "cases_case"
+    }
+    assert written_tables('UPDATE "cases_image" SET "progress" = %s') == {"cases_image"}
+    assert written_tables('DELETE FROM "diagnosis_entity" WHERE id = 1') == {"diagnosis_entity"}
+    assert written_tables('INSERT OR IGNORE INTO "cases_taggedcase" VALUES (1)') == {
+        "cases_taggedcase"
+    }
+    assert written_tables('TRUNCATE "cases_case", "atlas_tag" RESTART IDENTITY;') == {
+        "cases_case",
+        "atlas_tag",
+    }
+    assert written_tables("SELECT * FROM \"cases_case\" WHERE title = 'UPDATE x'") == set()
+    assert written_tables('CREATE INDEX "x" ON "cases_case" ("code")') == set()
+
+
+def _key(**overrides) -> str:
+    fields = {"scheme": "https", "host": "atlas", "language": "en", "variant": "auto:0"}
+    fields["path"] = "/en/cases/abc/"
+    return page_key(**{**fields, **overrides})
+
+
+def test_every_part_of_the_address_and_the_reader_changes_the_key():
+    base = _key()
+    assert base == _key()
+    others = [
+        _key(path="/en/cases/abc/?stage=diagnosis"),
+        _key(language="es"),
+        _key(variant="dark:0"),
+        _key(variant="auto:1"),
+        _key(host="other"),
+        _key(scheme="http"),
+    ]
+    assert base not in others and len(set(others)) == len(others)
+
+
+def test_the_etag_changes_with_the_version_the_page_and_the_csrf_secret():
+    etag = page_etag(version="v1", key="k", csrf_secret="s")
+    assert etag.startswith('"') and etag.endswith('"')
+    assert etag != page_etag(version="v2", key="k", csrf_secret="s")
+    assert etag != page_etag(version="v1", key="k2", csrf_secret="s")
+    assert etag != page_etag(version="v1", key="k", csrf_secret="t")
+
+
+def test_if_none_match_is_read_as_a_list_of_etags():
+    assert etag_matches('"a"', '"a"')
+    assert etag_matches('"a"', '"b", W/"a"')
+    assert etag_matches('"a"', "*")
+    assert not etag_matches('"a"', '"b"')
+    assert not etag_matches('"a"', "")
+
+
+def test_tokens_are_punched_out_and_filled_back_for_each_reader():
+    page = (
+        b'<form><input type="hidden" name="csrfmiddlewaretoken" value="AAA"></form>'
+        b'<form><input type="hidden" name="csrfmiddlewaretoken" value="BBB"></form>'
+    )
+    stored, has_token = punch_csrf(page)
+    assert has_token and b"AAA" not in stored and b"BBB" not in stored
+    filled = fill_csrf(stored, "CCC")
+    assert filled.count(b'value="CCC"') == 2
+    assert punch_csrf(b"<p>no form</p>") == (b"<p>no form</p>", False)
+
+
+def test_text_that_looks_like_the_hole_is_not_filled():
+    # Page text is escaped, so its quotes are never the hole's.
+    text = b"<p>value=&quot;@csrf@&quot;</p>"
+    assert fill_csrf(text, "CCC") == text
