@@ -49,6 +49,10 @@ CACHE_CONTROL = "private, no-cache"
 
 _local = threading.local()
 _tables: frozenset[str] | None = None
+# Versions of part of the content (key -> the tables it is made of), renewed like the content
+# version but only by writes to their own tables: a structure built from a few tables (the case
+# list's facet index) need not be rebuilt when an image's pixels change during ingest.
+_part_tables: dict[str, Callable[[], frozenset[str]]] = {}
 
 
 def content_tables() -> frozenset[str]:
@@ -84,6 +88,62 @@ def _renew_after_commit() -> None:
     content_version_renew()
 
 
+def part_version_watch(key: str, tables: Callable[[], frozenset[str]]) -> None:
+    """Keep a version under `key` that writes to `tables` (lower case) renew, as they do the
+    content version; `tables` is called once the apps are loaded."""
+    _part_tables[key] = tables
+
+
+def part_version(key: str) -> str:
+    """The current version of that part of the content (renewed first if this thread wrote it
+    and has not committed, so that the writer reads its own change)."""
+    if key in getattr(_local, "dirty_parts", ()):
+        return part_version_renew(key)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, secrets.token_hex(8), timeout=None)
+        version = cache.get(key)
+    return version
+
+
+def part_version_renew(key: str) -> str:
+    version = secrets.token_hex(8)
+    cache.set(key, version, timeout=None)
+    getattr(_local, "dirty_parts", set()).discard(key)
+    return version
+
+
+_part_renewers: dict[str, Callable[[], None]] = {}
+
+
+def _part_renewer(key: str) -> Callable[[], None]:
+    """One callable per key, so that a transaction registers each key's renewal once."""
+    if key not in _part_renewers:
+        _part_renewers[key] = lambda: part_version_renew(key)
+    return _part_renewers[key]
+
+
+def _parts_written(connection, sql: str, tables: set[str]) -> None:
+    """content_written's counterpart for the part versions whose tables were written."""
+    keys = [key for key, part in _part_tables.items() if tables & part()]
+    if not keys:
+        return
+    if not hasattr(_local, "dirty_parts"):
+        _local.dirty_parts = set()
+    _local.dirty_parts.update(keys)
+    if connection.in_atomic_block:
+        registered = {entry[1] for entry in connection.run_on_commit}
+        for key in keys:
+            if _part_renewer(key) not in registered:
+                transaction.on_commit(_part_renewer(key), using=connection.alias)
+    elif "RETURNING" in sql.upper():
+        pending = getattr(connection, "atlas_parts_pending", set())
+        connection.atlas_parts_pending = pending | set(keys)
+    else:
+        for key in keys:
+            part_version_renew(key)
+
+
 def content_written(connection, sql: str) -> None:
     """Called after a statement wrote a content table on this connection.
 
@@ -111,6 +171,11 @@ def renew_pending(connection) -> None:
     if getattr(connection, "atlas_renew_pending", False):
         connection.atlas_renew_pending = False
         content_version_renew()
+    pending = getattr(connection, "atlas_parts_pending", None)
+    if pending:
+        connection.atlas_parts_pending = set()
+        for key in pending:
+            part_version_renew(key)
 
 
 def watch_content_writes(execute, sql, params, many, context):
@@ -118,8 +183,11 @@ def watch_content_writes(execute, sql, params, many, context):
     connection = context["connection"]
     renew_pending(connection)
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and written_tables(sql) & content_tables():
-        content_written(connection, sql)
+    if isinstance(sql, str):
+        tables = written_tables(sql)
+        if tables & content_tables():
+            content_written(connection, sql)
+            _parts_written(connection, sql, tables)
     return result
 
 

@@ -42,7 +42,7 @@ def _drop_postgres(url: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def measure(client, pages: dict, repeat: int) -> dict:
+def measure(client, pages: dict, repeat: int, misses: bool = False) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -51,13 +51,15 @@ def measure(client, pages: dict, repeat: int) -> dict:
         session(client)
         client.get(url)  # warm caches and template loading
         times = []
-        for _ in range(repeat):
+        for n in range(repeat):
+            # A parameter no view reads makes each request a page-cache miss: the view's time.
+            target = f"{url}{'&' if '?' in url else '?'}bench-miss={n}-{time.time_ns()}"
             start = time.perf_counter()
-            response = client.get(url)
+            response = client.get(target if misses else url)
             times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         with CaptureQueriesContext(connection) as queries:
-            client.get(url)
+            client.get(f"{url}{'&' if '?' in url else '?'}bench-miss=count" if misses else url)
         p90 = statistics.quantiles(times, n=10)[-1]
         results[name] = (statistics.median(times), p90, len(queries))
     return results
@@ -67,6 +69,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--extra-cases", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument(
+        "--page-cache-misses",
+        action="store_true",
+        help="time the views themselves: every request misses the anonymous page cache",
+    )
     parser.add_argument(
         "--database",
         default=os.environ.get("DATABASE_URL", ""),
@@ -134,7 +141,7 @@ def run(args) -> None:
         "wizard, 2 answers": ("/en/wizard/?f=lab.calcium.normal&f=hx.gout&step=site", hide),
     }
     small_count = Case.objects.count()
-    small = measure(client, pages, args.repeat)
+    small = measure(client, pages, args.repeat, args.page_cache_misses)
 
     start = time.perf_counter()
     pad_cases(args.extra_cases)
@@ -145,7 +152,7 @@ def run(args) -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     large_count = Case.objects.count()
-    large = measure(client, pages, args.repeat)
+    large = measure(client, pages, args.repeat, args.page_cache_misses)
 
     print(
         f"{connection.vendor}: {small_count} vs {large_count} cases "

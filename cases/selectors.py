@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
+import numpy as np
 from django.db.models import (
     BooleanField,
     CharField,
-    Count,
     Exists,
     ExpressionWrapper,
     OuterRef,
@@ -20,8 +20,10 @@ from django.db.models.functions import Coalesce, NullIf
 from atlas.lib.i18n import field_for
 from atlas.lib.text import search_terms
 from atlas.models import Tag
-from diagnosis.models import Entity, Mechanism
+from diagnosis.models import Entity
 
+from .facet_index import facet_index
+from .lib.facets import facet_counts
 from .models import Case, Image, Study, TaggedCase
 
 FILTER_KEYS = ("mechanism", "entity", "modality", "region", "tag", "sex", "age_min", "age_max")
@@ -65,133 +67,77 @@ class FacetOption:
 
 
 def case_facets(
-    base: QuerySet, filters: dict, *, diagnoses: bool = True
+    filters: dict, *, diagnoses: bool = True, drafts: bool = False
 ) -> dict[str, list[FacetOption]]:
     """Counts for each filter's options, given every other filter in force."""
-    return case_facets_and_count(base, filters, diagnoses=diagnoses)[0]
+    return case_listing(filters, diagnoses=diagnoses, drafts=drafts)[0]
 
 
-# Filters on columns of the case row itself (the diagnosis's mechanism follows from the
-# diagnosis): one query grouped by diagnosis and sex counts all three facets and the cases.
-ROW_FILTERS = ("mechanism", "entity", "sex")
+def case_listing(
+    filters: dict, *, diagnoses: bool = True, drafts: bool = False
+) -> tuple[dict[str, list[FacetOption]], np.ndarray]:
+    """Counts for each filter's options, given every other filter in force, and the pks of the
+    cases every filter selects in list order; drafts count only with ``drafts`` (staff).
 
-
-def case_facets_and_count(
-    base: QuerySet, filters: dict, *, diagnoses: bool = True
-) -> tuple[dict[str, list[FacetOption]], int]:
-    """Counts for each filter's options, given every other filter in force, and the number
-    of cases every filter selects (six queries; seven with a region or tag filter).
-
-    1 mechanisms, 2 entities, 3 the cases grouped by diagnosis and sex (mechanism, diagnosis
-    and sex facets and the total, counted in Python from a hundred-odd groups rather than by
-    scanning the cases once per facet), 4 modalities, 5 tags, 6 tag counts (one query for
-    region and tag while neither is chosen: both facets then count the same cases).
+    Counted from the facet index (cases.facet_index): no query while it is current, six to
+    rebuild it after a write to the tables it reads.
 
     Without ``diagnoses`` (cases read as unknowns) the Diagnosis facet is left out, unless a
     diagnosis is already chosen, and topic tags too: with a count of one per diagnosis, the
     two would be an answer key.
     """
-
-    def others(key: str) -> QuerySet:
-        return cases_filtered(base, filters, skip=key).values("pk")
-
-    mechanisms = list(Mechanism.objects.all())
-    entities = {entity.pk: entity for entity in Entity.objects.all()}
-    mechanism_slugs = {m.pk: m.slug for m in mechanisms}
-    rest = {key: value for key, value in filters.items() if key not in ROW_FILTERS}
-    # order_by() drops Case's default ordering, which would otherwise join the GROUP BY.
-    groups = (
-        cases_filtered(base, rest)
-        .values_list("diagnosis_id", "sex")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-
-    def passes(key: str, entity: Entity, sex: str) -> bool:
-        """Whether a group meets the row filters other than `key`."""
-        if key != "mechanism" and "mechanism" in filters:
-            if mechanism_slugs.get(entity.mechanism_id) != filters["mechanism"]:
-                return False
-        if key != "entity" and "entity" in filters and entity.slug != filters["entity"]:
-            return False
-        return key == "sex" or "sex" not in filters or sex == filters["sex"]
-
-    by_mechanism: dict[int, int] = {}
-    by_entity: dict[int, int] = {}
-    by_sex: dict[str, int] = {}
-    total = 0
-    for diagnosis_id, sex, n in groups:
-        entity = entities[diagnosis_id]
-        if passes("mechanism", entity, sex):
-            by_mechanism[entity.mechanism_id] = by_mechanism.get(entity.mechanism_id, 0) + n
-        if passes("entity", entity, sex):
-            by_entity[diagnosis_id] = by_entity.get(diagnosis_id, 0) + n
-        if passes("sex", entity, sex):
-            by_sex[sex] = by_sex.get(sex, 0) + n
-        if passes("", entity, sex):
-            total += n
-
+    index = facet_index()
+    filters = {key: value for key, value in filters.items() if key in FILTER_KEYS}
+    counts = facet_counts(index, filters, drafts=drafts)
     facets: dict[str, list[FacetOption]] = {}
     facets["mechanism"] = [
-        FacetOption(m.slug, m.name, by_mechanism.get(m.pk, 0), filters.get("mechanism") == m.slug)
-        for m in mechanisms
+        FacetOption(m.slug, m.name, int(n), filters.get("mechanism") == m.slug)
+        for m, n in zip(index.mechanisms, counts.mechanism, strict=True)
     ]
     facets["entity"] = []
     if diagnoses or "entity" in filters:
         chosen = [
-            FacetOption(e.slug, e.name, by_entity.get(pk, 0), filters.get("entity") == e.slug)
-            for pk, e in entities.items()
-            if by_entity.get(pk) or filters.get("entity") == e.slug
+            FacetOption(e.slug, e.name, int(n), filters.get("entity") == e.slug)
+            for e, n in zip(index.entities, counts.entity, strict=True)
+            if n or filters.get("entity") == e.slug
         ]
         facets["entity"] = sorted(chosen, key=lambda option: option.label.casefold())
-    # order_by() drops Study's default ordering, which would otherwise join the GROUP BY
-    # and count each study row apart (every option would read 1).
-    modality_counts = dict(
-        Study.objects.filter(case__in=others("modality"))
-        .values_list("modality")
-        .annotate(n=Count("case", distinct=True))
-        .order_by()
-    )
+    by_code = dict(zip(index.modality_codes, counts.modality.tolist(), strict=True))
     facets["modality"] = [
-        FacetOption(code, str(label), modality_counts.get(code, 0), filters.get("modality") == code)
+        FacetOption(code, str(label), by_code[code], filters.get("modality") == code)
         for code, label in Study.Modality.choices
-        if modality_counts.get(code) or filters.get("modality") == code
+        if by_code[code] or filters.get("modality") == code
     ]
-    tags = list(Tag.objects.all())
-    tag_counts = {"region": _tag_counts(others("region"))}
-    same = "region" not in filters and "tag" not in filters
-    tag_counts["tag"] = tag_counts["region"] if same else _tag_counts(others("tag"))
     hidden_kinds = [Tag.Kind.REGION] if diagnoses else [Tag.Kind.REGION, Tag.Kind.TOPIC]
     for key, offered in (
         ("region", lambda tag: tag.kind == Tag.Kind.REGION),
         ("tag", lambda tag: tag.kind not in hidden_kinds),
     ):
         selected = filters.get(key, "")
-        counts = tag_counts[key]
         facets[key] = sorted(
             (
-                FacetOption(t.slug, t.name, counts.get(t.pk, 0), selected == t.slug)
-                for t in tags
-                if (offered(t) and counts.get(t.pk)) or selected == t.slug
+                FacetOption(t.slug, t.name, int(n), selected == t.slug)
+                for t, n in zip(index.tags, getattr(counts, key), strict=True)
+                if (offered(t) and n) or selected == t.slug
             ),
             key=lambda option: option.label.casefold(),
         )
+    by_sex = dict(zip(index.sexes, counts.sex.tolist(), strict=True))
     facets["sex"] = [
-        FacetOption(code, str(label), by_sex.get(code, 0), filters.get("sex") == code)
+        FacetOption(code, str(label), by_sex[code], filters.get("sex") == code)
         for code, label in Case.Sex.choices
-        if by_sex.get(code) or filters.get("sex") == code
+        if by_sex[code] or filters.get("sex") == code
     ]
-    return facets, total
+    return facets, index.pk[counts.rows]
 
 
-def _tag_counts(cases: QuerySet) -> dict[int, int]:
-    """How many of these cases carry each tag, by the tag's id."""
-    return dict(
-        TaggedCase.objects.filter(content_object__in=cases)
-        .values_list("tag_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def case_cards_in_order(pks, *, diagnoses: bool = False) -> list[Case]:
+    """The cards of these cases, in the order of `pks` (three queries, as case_cards)."""
+    qs = Case.objects.filter(pk__in=list(pks))
+    if diagnoses:
+        qs = qs.select_related("diagnosis")
+    by_pk = {case.pk: case for case in case_cards(qs)}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 # Search first tests this many of the newest cases one by one, through the ordering index. A

@@ -10,12 +10,12 @@ from atlas.lib.preferences import shows_diagnoses
 
 from .forms import CaseFilterForm
 from .models import Case
+from .permissions import sees_drafts
 from .selectors import (
-    case_cards,
+    case_cards_in_order,
     case_code_for_old_address,
-    case_facets_and_count,
     case_for_page,
-    cases_filtered,
+    case_listing,
     neighbour_cases,
     related_cases,
 )
@@ -53,19 +53,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/list.html", context, status=400)
     filters = form.active()
     diagnoses = shows_diagnoses(request)
-    base = Case.objects.visible_to(request.user)
-    facets, total = case_facets_and_count(base, filters, diagnoses=diagnoses)
+    facets, pks = case_listing(filters, diagnoses=diagnoses, drafts=sees_drafts(request.user))
     unknown = [
         _("There is no %(filter)s called “%(value)s”.") % {"filter": key, "value": filters[key]}
         for key in ("mechanism", "entity", "region", "tag")
         if key in filters and not any(option.selected for option in facets[key])
     ]
-    cases = cases_filtered(base, filters).order_by("-published_at", "code")
-    if diagnoses:
-        cases = cases.select_related("diagnosis")
-    paginator = Paginator(case_cards(cases), CASES_PER_PAGE)
-    paginator.count = total  # counted with the facets: no COUNT over every case of its own
-    page = paginator.get_page(form.cleaned_data.get("page"))
+    # The page is a slice of the matching pks the facet index found, in list order; only its
+    # twelve cases are read.
+    page = Paginator(pks, CASES_PER_PAGE).get_page(form.cleaned_data.get("page"))
+    page.object_list = case_cards_in_order(page.object_list.tolist(), diagnoses=diagnoses)
     context = {
         "form": form,
         "facets": facets,

@@ -35,7 +35,7 @@ def _home_context(request: HttpRequest, form: QuizBuildForm) -> dict:
     sets = CuratedSet.objects.filter(entries__case__status=Case.Status.PUBLISHED).distinct()
     recent = services.attempts_of(request).select_related("quiz")[:5]
     chosen = form.filters() if form.is_bound and form.is_valid() else {}
-    facets = case_facets(Case.objects.published(), chosen, diagnoses=False)
+    facets = case_facets(chosen, diagnoses=False)
     return {"form": form, "due": due, "sets": sets, "recent": recent, "facets": facets}
 
 

@@ -1,0 +1,1 @@
+"""Pure helpers of the cases app: no ORM, testable without a database."""
