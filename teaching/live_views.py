@@ -83,6 +83,7 @@ def _screen(request: HttpRequest, session) -> dict:
         "stage": name,
         "stages": steps.get(session.position, []),
         "steps": items,
+        "figure_count": _figure_count(item.case) if item and item.case else 0,
         "number": next((n for n, i in enumerate(items, 1) if i.position == session.position), 0),
         "join_url": _join_url(request, session),
         "controls": [
@@ -101,6 +102,11 @@ def _screen(request: HttpRequest, session) -> dict:
     if item is not None and item.case and name == FINDINGS:
         _annotate(item.case)
     return context
+
+
+def _figure_count(case) -> int:
+    """How many images the case shows, read from the prefetched studies: it sizes the grid."""
+    return sum(len(study.images.all()) for study in case.studies.all())
 
 
 def _taps(question, counted) -> dict:
