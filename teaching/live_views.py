@@ -18,10 +18,13 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.viewer import overlay_scale, overlay_shapes
+from wizard.presenters import diagnosis_flowchart
+from wizard.snapshot import knowledge_snapshot
 
 from . import services
 from .lib import regions
@@ -101,6 +104,15 @@ def _screen(request: HttpRequest, session) -> dict:
             context["taps"] = _taps(question, context["tally"])
     if item is not None and item.case and name == FINDINGS:
         _annotate(item.case)
+    if item is not None and item.case and name in (ANSWER, FINDINGS):
+        # The flowchart's path names the diagnosis: it is on the page only after the reveal.
+        diagnosis = item.case.diagnosis
+        context["flowchart"] = diagnosis_flowchart(
+            knowledge_snapshot(),
+            get_language(),
+            slug=diagnosis.slug,
+            printed_as=[diagnosis.parent.slug] if diagnosis.parent else [],
+        )
     return context
 
 

@@ -267,12 +267,20 @@ document.addEventListener("keydown", (event) => {
     toggleFullscreen();
   } else if (key === "a" || key === "A") {
     root.classList.toggle("show-annotations");
+  } else if (key === "w" || key === "W") {
+    // Rendered only after the reveal; before it there is no flowchart to show.
+    const chart = document.getElementById("flowchart");
+    if (chart) {
+      chart.hidden = !chart.hidden;
+    }
   } else if (key === "?") {
     toggleKeys();
   } else if (key === "Escape") {
-    const keys = document.getElementById("live-keys");
-    if (keys) {
-      keys.hidden = true;
+    for (const id of ["live-keys", "flowchart"]) {
+      const shown = document.getElementById(id);
+      if (shown) {
+        shown.hidden = true;
+      }
     }
   } else if (/^[0-9]$/.test(key)) {
     digits += key;
