@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.viewer import overlay_scale, overlay_shapes
+from wizard.knowledge import KnowledgeBaseError
 from wizard.presenters import diagnosis_flowchart
 from wizard.snapshot import knowledge_snapshot
 
@@ -107,12 +108,15 @@ def _screen(request: HttpRequest, session) -> dict:
     if item is not None and item.case and name in (ANSWER, FINDINGS):
         # The flowchart's path names the diagnosis: it is on the page only after the reveal.
         diagnosis = item.case.diagnosis
-        context["flowchart"] = diagnosis_flowchart(
-            knowledge_snapshot(),
-            get_language(),
-            slug=diagnosis.slug,
-            printed_as=[diagnosis.parent.slug] if diagnosis.parent else [],
-        )
+        try:
+            context["flowchart"] = diagnosis_flowchart(
+                knowledge_snapshot(),
+                get_language(),
+                slug=diagnosis.slug,
+                printed_as=[diagnosis.parent.slug] if diagnosis.parent else [],
+            )
+        except KnowledgeBaseError:
+            context["flowchart"] = ""  # an atlas without a knowledge base shows no flowchart
     return context
 
 

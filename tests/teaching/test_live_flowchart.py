@@ -45,8 +45,8 @@ def test_the_flowchart_and_its_path_appear_only_after_the_reveal():
     assert 'class="flow-lead" data-entity="tophaceous-gout"' in chart
 
 
-def test_a_diagnosis_the_flowchart_does_not_print_shows_no_flowchart():
-    session = make_live()  # no knowledge base: the diagnosis is on no leaf
+def test_an_atlas_without_a_knowledge_base_reveals_the_answer_without_a_flowchart():
+    session = make_live()  # no knowledge base at all: the snapshot cannot be built
     live_session_go(session=session, action="goto", number=2)
     live_session_go(session=session, action="reveal")
     page = host_client(session).get(f"/en/live/{session.code}/present/").content.decode()
