@@ -146,7 +146,10 @@ function previousPage() {
   return false;
 }
 
-async function refresh() {
+// The key's own move and the next poll may both see a new version: the second fetch finds the
+// screen already at that version and leaves it be, so a page of a long text or the flowchart
+// the teacher has just opened stays. `always` swaps it even so (the presenter's tally).
+async function refresh(always = false) {
   const response = await fetch(location.href, { headers: { Accept: "text/html" } });
   if (!response.ok) {
     return;
@@ -154,7 +157,7 @@ async function refresh() {
   const page = new DOMParser().parseFromString(await response.text(), "text/html");
   const fresh = page.getElementById("screen");
   const screen = document.getElementById("screen");
-  if (fresh && screen) {
+  if (fresh && screen && (always || Number(fresh.dataset.version) !== version)) {
     screen.replaceWith(fresh);
     version = Number(fresh.dataset.version);
     fit();
@@ -189,7 +192,7 @@ async function poll() {
       }
       showCount(state.answers);
       if (from === "presenter" && document.querySelector(".presenter__tally .bars")) {
-        await refresh(); // the presenter's tally grows as answers arrive
+        await refresh(true); // the presenter's tally grows as answers arrive
       }
     }
   } catch {

@@ -213,6 +213,8 @@ def test_w_shows_the_flowchart_with_the_cases_path_only_after_the_reveal(chromiu
     page.keyboard.press("w")
     chart = page.locator("#flowchart svg")
     expect(chart).to_be_visible()
+    page.wait_for_timeout(1500)  # the polls that follow the reveal leave the chart open
+    expect(chart).to_be_visible()
     box = chart.bounding_box()
     assert box["width"] > 1500 or box["height"] > 900  # as large as the screen allows
     expect(page.locator("#flowchart .flow-node.path-end")).to_have_count(1)
