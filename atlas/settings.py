@@ -5,6 +5,7 @@ SECRET_KEY or ALLOWED_HOSTS stops start-up instead of running insecurely.
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -319,7 +320,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
+# A teacher's laptop serving a live session on a room's network has no certificate, so the
+# phones reach it over plain http, where secure-only cookies are never sent back (no sign-in,
+# no CSRF token, no answer). ATLAS_PLAIN_HTTP=true says so explicitly, and start-up says it
+# loudly; without it, production insists on https.
+PLAIN_HTTP = env_bool("ATLAS_PLAIN_HTTP", False)
+if not DEBUG and PLAIN_HTTP:
+    SECURE_SSL_REDIRECT = False
+    SECURE_HSTS_SECONDS = 0
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False
+    sys.stderr.write(
+        "WARNING: ATLAS_PLAIN_HTTP is on: pages, passwords and cookies travel unencrypted. "
+        "Use it only on a closed room or hospital network, for the length of a session.\n"
+    )
+elif not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))

@@ -55,7 +55,7 @@ def step_at(session: LiveSession, position: int) -> PlaylistItem | None:
     )
     return (
         session.playlist.items.filter(position=position)
-        .select_related("case", "case__diagnosis")
+        .select_related("case", "case__diagnosis__parent")
         .prefetch_related(Prefetch("case__studies", queryset=studies), "case__differential")
         .first()
     )

@@ -31,6 +31,10 @@ def live_session_go(*, session: LiveSession, action: str, number: int = 0) -> Li
                 "blank": False,
                 "open_question": position if is_question else None,
             }
+            if (position, stage, False) == (row.position, row.stage, row.blank):
+                # → at the very end (or ← at the start) moves nothing: the windows keep what
+                # they show, the projector its page of a long text too.
+                return row
         LiveSession.objects.filter(pk=row.pk).update(version=F("version") + 1, **changes)
     row.refresh_from_db()
     return row

@@ -18,10 +18,14 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.viewer import overlay_scale, overlay_shapes
+from wizard.knowledge import KnowledgeBaseError
+from wizard.presenters import diagnosis_flowchart
+from wizard.snapshot import knowledge_snapshot
 
 from . import services
 from .lib import regions
@@ -83,6 +87,7 @@ def _screen(request: HttpRequest, session) -> dict:
         "stage": name,
         "stages": steps.get(session.position, []),
         "steps": items,
+        "figure_count": _figure_count(item.case) if item and item.case else 0,
         "number": next((n for n, i in enumerate(items, 1) if i.position == session.position), 0),
         "join_url": _join_url(request, session),
         "controls": [
@@ -100,7 +105,24 @@ def _screen(request: HttpRequest, session) -> dict:
             context["taps"] = _taps(question, context["tally"])
     if item is not None and item.case and name == FINDINGS:
         _annotate(item.case)
+    if item is not None and item.case and name in (ANSWER, FINDINGS):
+        # The flowchart's path names the diagnosis: it is on the page only after the reveal.
+        diagnosis = item.case.diagnosis
+        try:
+            context["flowchart"] = diagnosis_flowchart(
+                knowledge_snapshot(),
+                get_language(),
+                slug=diagnosis.slug,
+                printed_as=[diagnosis.parent.slug] if diagnosis.parent else [],
+            )
+        except KnowledgeBaseError:
+            context["flowchart"] = ""  # an atlas without a knowledge base shows no flowchart
     return context
+
+
+def _figure_count(case) -> int:
+    """How many images the case shows, read from the prefetched studies: it sizes the grid."""
+    return sum(len(study.images.all()) for study in case.studies.all())
 
 
 def _taps(question, counted) -> dict:

@@ -339,6 +339,30 @@ def poster_flowchart(snapshot: Snapshot, lang: str, *, printed: Mapping[str, str
     )
 
 
+def diagnosis_flowchart(
+    snapshot: Snapshot, lang: str, *, slug: str, printed_as: Iterable[str] = ()
+) -> str:
+    """The poster's flowchart with the path down to the node of entity ``slug`` marked, and the
+    entity in bold where a leaf lists it (``printed_as``: the broader entities, such as its
+    parent, that the leaf lists instead); empty for an entity the flowchart has no node for.
+    The path names the diagnosis: only for a case already revealed."""
+    kb = snapshot.kb
+    node = next((e.tree_node for e in kb.entities if e.slug == slug), None)
+    node = node or kb.leaf_of.get(slug)
+    if node is None or node not in kb.nodes:
+        return ""
+    names = {entity: text.get(lang) for entity, text in snapshot.names.items()}
+    return flowchart_svg(
+        kb.tree,
+        [step.id for step in kb.path_to(node)],
+        lang=lang,
+        names=names,
+        emphasis=[slug, *printed_as],
+        finding_labels=_printed_finding_labels(kb, lang),
+        description=gettext("The poster's flowchart, with the path to this case's diagnosis."),
+    )
+
+
 def _printed_finding_labels(kb: KnowledgeBase, lang: str) -> dict[str, str]:
     """Labels for the answers the flowchart prints, so its profiles read as answers."""
     printed = {code for node in kb.nodes.values() for p in node.printed_profiles for code in p}

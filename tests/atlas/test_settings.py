@@ -108,3 +108,42 @@ def test_deploy_check_is_clean_with_media_in_object_storage():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def _security_settings(**env) -> tuple[dict, str]:
+    dropped = ("ATLAS_PLAIN_HTTP", "DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
+    clean.update(DEBUG="false", SECRET_KEY="k" * 60, ALLOWED_HOSTS="192.168.1.23", **env)
+    script = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({k: getattr(s, k) for k in ('SECURE_SSL_REDIRECT', "
+        "'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_HSTS_SECONDS')}))"
+    )
+    clean["DJANGO_SETTINGS_MODULE"] = "atlas.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout), result.stderr
+
+
+def test_production_insists_on_https_unless_told_otherwise():
+    values, warning = _security_settings()
+    assert values == {
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+    }
+    assert "ATLAS_PLAIN_HTTP" not in warning
+
+
+def test_plain_http_switch_serves_a_rooms_network_without_tls_and_warns_at_start_up():
+    values, warning = _security_settings(ATLAS_PLAIN_HTTP="true")
+    assert values == {
+        "SECURE_SSL_REDIRECT": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "SECURE_HSTS_SECONDS": 0,
+    }
+    assert "WARNING: ATLAS_PLAIN_HTTP is on" in warning

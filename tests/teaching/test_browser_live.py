@@ -192,3 +192,34 @@ def test_five_phones_answer_the_projector_counts_them_and_reveals_the_distributi
     # The phones go back to waiting, and the closed question takes no more answers.
     expect(phones[1].locator("h1")).to_have_text("Look at the screen", timeout=5000)
     assert question.answers.count() == 5
+
+
+def test_w_shows_the_flowchart_with_the_cases_path_only_after_the_reveal(chromium, live_server):
+    from cases.models import Case
+    from tests.wizard.builders import make_knowledge_base
+
+    session = make_live(teacher=superuser())
+    gout = make_knowledge_base()["tophaceous-gout"]
+    Case.objects.filter(pk=session.playlist.items.get(position=2).case_id).update(diagnosis=gout)
+    context = signed_in(chromium, live_server, session.host, {"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(f"/en/live/{session.code}/present/")
+    page.keyboard.press("2")
+    expect(stage_of(page)).to_have_attribute("data-stage", "history")
+    page.keyboard.press("w")
+    expect(page.locator("#flowchart")).to_have_count(0)
+    page.keyboard.press("r")
+    expect(stage_of(page)).to_have_attribute("data-stage", "answer")
+    page.keyboard.press("w")
+    chart = page.locator("#flowchart svg")
+    expect(chart).to_be_visible()
+    page.wait_for_timeout(1500)  # the polls that follow the reveal leave the chart open
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box["width"] > 1500 or box["height"] > 900  # as large as the screen allows
+    expect(page.locator("#flowchart .flow-node.path-end")).to_have_count(1)
+    page.keyboard.press("?")
+    expect(page.locator("#live-keys")).to_contain_text("W")
+    page.keyboard.press("Escape")
+    expect(page.locator("#flowchart")).to_be_hidden()
+    context.close()

@@ -56,7 +56,7 @@ def test_the_projector_walks_slide_history_images_question_answer_findings():
     go(client, session, "next")
     assert "A history." in screen(client, session)
     go(client, session, "next")
-    assert 'class="figures"' in screen(client, session)
+    assert 'class="figures figures--' in screen(client, session)
     go(client, session, "next")
     page = screen(client, session)
     assert "What is the diagnosis?" in page and session.code in page
