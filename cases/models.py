@@ -156,8 +156,9 @@ class Case(models.Model):
             # The facet counts: grouped by diagnosis and sex in this index's order, so the
             # groups need no sort of their own.
             models.Index(fields=["status", "diagnosis", "sex", "age"], name="case_facets"),
-            # An entity's page: its published cases, counted and listed newest first.
-            models.Index(fields=["diagnosis", "status", "-published_at"], name="case_entity"),
+            # An entity's page and the wizard: its published cases, counted and listed newest
+            # first, the primary key breaking ties as the wizard's picks order them.
+            models.Index(fields=["diagnosis", "status", "-published_at", "id"], name="case_entity"),
             # Cases in their usual order, read from the index: search walks the newest first
             # (cases.selectors.case_search). Not led by status: SQLite, without statistics,
             # takes `status = ?` for a handful of rows and walks a status-led index end to end

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['diagnosis', 'status', '-published_at'], name='case_entity'),
+            index=models.Index(fields=['diagnosis', 'status', '-published_at', 'id'], name='case_entity'),
         ),
         migrations.AddIndex(
             model_name='image',
