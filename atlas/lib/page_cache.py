@@ -7,7 +7,7 @@ import re
 
 # What {% csrf_token %} renders; its value is masked afresh for every reader, so a stored page
 # keeps this placeholder instead and each reader gets a token of their own on the way out.
-_CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_INPUT = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
 CSRF_HOLE = b'<input type="hidden" name="csrfmiddlewaretoken" value="@csrf@">'
 
 # INSERT, UPDATE, DELETE (and SQLite's INSERT OR IGNORE, REPLACE) name their table first;
