@@ -16,9 +16,12 @@ stored copy and filled in for each reader.
 import secrets
 import threading
 from collections.abc import Callable
+from functools import cache as memoised
 from functools import wraps
 
+import django
 from django.apps import apps
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connections, transaction
@@ -32,6 +35,7 @@ from atlas.lib.page_cache import (
     page_etag,
     page_key,
     punch_csrf,
+    release_digest,
     written_tables,
 )
 from atlas.lib.preferences import chosen_theme, shows_diagnoses
@@ -53,6 +57,29 @@ _tables: frozenset[str] | None = None
 # version but only by writes to their own tables: a structure built from a few tables (the case
 # list's facet index) need not be rebuilt when an image's pixels change during ingest.
 _part_tables: dict[str, Callable[[], frozenset[str]]] = {}
+
+
+# What a page is rendered from besides the content: a new release changes the digest, so pages
+# an older release stored (with its templates, texts and static file names) are not served,
+# even while the app servers restart one by one.
+RELEASE_DIRS = (
+    "atlas",
+    "cases",
+    "diagnosis",
+    "wizard",
+    "teaching",
+    "templates",
+    "locale",
+    "static",
+)
+
+
+@memoised
+def release() -> str:
+    """This process's release: a digest of the project's code, templates, translations and
+    static files, and Django's version (read once; a few milliseconds)."""
+    roots = [settings.BASE_DIR / name for name in RELEASE_DIRS]
+    return release_digest([root for root in roots if root.is_dir()], extra=django.__version__)
 
 
 def content_tables() -> frozenset[str]:
@@ -237,6 +264,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 def _key(request: HttpRequest) -> str:
     theme, diagnoses = chosen_theme(request), shows_diagnoses(request)
     return page_key(
+        release=release(),
         scheme=request.scheme,
         host=request.get_host(),
         language=get_language(),

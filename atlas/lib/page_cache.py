@@ -4,6 +4,8 @@ and the SQL that writes content. No database, no cache, no request: plain values
 
 import hashlib
 import re
+from collections.abc import Iterable
+from pathlib import Path
 
 # What {% csrf_token %} renders; its value is masked afresh for every reader, so a stored page
 # keeps this placeholder instead and each reader gets a token of their own on the way out.
@@ -33,10 +35,28 @@ def written_tables(sql: str) -> set[str]:
     return set()
 
 
-def page_key(*, scheme: str, host: str, language: str, variant: str, path: str) -> str:
-    """The cache key of one page as one kind of reader sees it; `path` keeps its query string,
-    so a case's unknown stages and its revealed stage are never the same entry."""
-    text = "\n".join((scheme, host, language, variant, path))
+def release_digest(roots: Iterable[Path], *, extra: str = "") -> str:
+    """A digest of every file under `roots` (names and contents, in a fixed order): the code,
+    templates, translations and static files a page is rendered from. Two machines running
+    the same release agree on it; a release that changes any of them changes it."""
+    digest = hashlib.sha256(extra.encode())
+    for root in sorted(roots):
+        files = sorted(path for path in root.rglob("*") if path.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            digest.update(f"\0{path.relative_to(root.parent).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def page_key(
+    *, release: str, scheme: str, host: str, language: str, variant: str, path: str
+) -> str:
+    """The cache key of one page as one kind of reader sees it, under one release of the code;
+    `path` keeps its query string, so a case's unknown stages and its revealed stage are never
+    the same entry."""
+    text = "\n".join((release, scheme, host, language, variant, path))
     return "page:" + hashlib.sha256(text.encode()).hexdigest()
 
 

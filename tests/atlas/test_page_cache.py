@@ -293,3 +293,37 @@ def test_an_error_page_is_not_stored_and_a_plain_page_is(rf):
     first, second = view(_request(rf)), view(_request(rf))
     assert len(calls) == 1
     assert first.content == second.content == b"yes"
+
+
+def test_a_new_release_renders_its_own_pages_with_the_content_unchanged(client, monkeypatch):
+    from atlas import page_cache
+
+    make_case(presentation_en="Elbow lump")
+    stored = client.get("/en/cases/")
+    # The page as the old release's templates drew it, still in the shared cache.
+    monkeypatch.setattr(page_cache, "release", lambda: "old release")
+    client.get("/en/cases/")
+    key = page_cache._key(stored.wsgi_request)
+    entry = page_cache.cache.get(key)
+    page_cache.cache.set(key, (entry[0], *entry[1:3], b"drawn by the old templates", entry[4]))
+    assert client.get("/en/cases/").content == b"drawn by the old templates"
+    monkeypatch.setattr(page_cache, "release", lambda: "new release")
+    page = client.get("/en/cases/")
+    assert b"drawn by the old templates" not in page.content and "Elbow lump" in page.text
+
+
+def test_the_release_changes_with_a_template(settings, tmp_path):
+    from atlas import page_cache
+
+    for name in page_cache.RELEASE_DIRS:
+        (tmp_path / name).mkdir()
+    (tmp_path / "templates" / "base.html").write_text("<title>Atlas</title>")
+    settings.BASE_DIR = tmp_path
+    page_cache.release.cache_clear()
+    try:
+        before = page_cache.release()
+        (tmp_path / "templates" / "base.html").write_text("<title>Atlas 2</title>")
+        page_cache.release.cache_clear()
+        assert page_cache.release() != before
+    finally:
+        page_cache.release.cache_clear()

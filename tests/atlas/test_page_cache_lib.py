@@ -6,6 +6,7 @@ from atlas.lib.page_cache import (
     page_etag,
     page_key,
     punch_csrf,
+    release_digest,
     written_tables,
 )
 
@@ -28,7 +29,8 @@ def test_writes_name_their_table_and_reads_name_none():
 
 
 def _key(**overrides) -> str:
-    fields = {"scheme": "https", "host": "atlas", "language": "en", "variant": "auto:0"}
+    fields = {"release": "r1", "scheme": "https", "host": "atlas", "language": "en"}
+    fields["variant"] = "auto:0"
     fields["path"] = "/en/cases/abc/"
     return page_key(**{**fields, **overrides})
 
@@ -43,8 +45,29 @@ def test_every_part_of_the_address_and_the_reader_changes_the_key():
         _key(variant="auto:1"),
         _key(host="other"),
         _key(scheme="http"),
+        _key(release="r2"),
     ]
     assert base not in others and len(set(others)) == len(others)
+
+
+def test_the_release_digest_follows_every_file_and_only_the_files(tmp_path):
+    (tmp_path / "templates" / "atlas").mkdir(parents=True)
+    (tmp_path / "static").mkdir()
+    page = tmp_path / "templates" / "atlas" / "home.html"
+    page.write_text("<h1>Atlas</h1>")
+    (tmp_path / "static" / "site.css").write_text("body { color: black }")
+    roots = [tmp_path / "templates", tmp_path / "static"]
+    first = release_digest(roots, extra="5.2")
+    assert first == release_digest(list(reversed(roots)), extra="5.2")
+    assert first != release_digest(roots, extra="5.3")
+    (tmp_path / "templates" / "__pycache__").mkdir()
+    (tmp_path / "templates" / "__pycache__" / "x.pyc").write_bytes(b"compiled")
+    assert release_digest(roots, extra="5.2") == first
+    page.write_text("<h1>Atlas!</h1>")
+    edited = release_digest(roots, extra="5.2")
+    assert edited != first
+    (tmp_path / "static" / "new.js").write_text("")
+    assert release_digest(roots, extra="5.2") not in (first, edited)
 
 
 def test_the_etag_changes_with_the_version_the_page_and_the_csrf_secret():
