@@ -21,7 +21,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", public_page(views.home), name="home"),
-    path("search/", views.search, name="search"),
+    path("search/", public_page(views.search), name="search"),
     path("diagnoses/", views.diagnoses_preference, name="diagnoses"),
     path("theme/", views.theme_preference, name="theme"),
     path("cases/", include("cases.urls")),

@@ -16,9 +16,8 @@ from wizard.knowledge import KnowledgeBaseError
 from wizard.presenters import entity_weights, poster_flowchart
 from wizard.snapshot import knowledge_snapshot
 
-from .forms import SearchForm
+from .forms import SEARCH_PER_PAGE, SearchForm
 
-SEARCH_LIMIT = 50
 # An entity page shows this many cases; the case list, filtered, shows the rest.
 CASES_SHOWN = 12
 
@@ -34,19 +33,36 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
-    cases, entities = [], []
+    cases, entities, more = [], [], False
+    page = 1
     if "q" in request.GET and form.is_valid():
-        query = form.cleaned_data["q"]
+        query, page = form.cleaned_data["q"], form.cleaned_data["page"] or 1
         # An unknown is found by what it shows before reveal; by its diagnosis only once the
         # reader chose to see diagnoses.
         revealed = shows_diagnoses(request)
-        found = case_search(Case.objects.published(), query, revealed=revealed, limit=SEARCH_LIMIT)
+        start = (page - 1) * SEARCH_PER_PAGE
+        # One case more than the page shows tells whether a next page exists, without counting
+        # every match.
+        found = case_search(
+            Case.objects.published(), query, revealed=revealed, limit=start + SEARCH_PER_PAGE + 1
+        )
         if revealed:
             found = found.select_related("diagnosis")
-        cases = list(case_cards(found)[:SEARCH_LIMIT])
-        entities = list(Entity.objects.search(query).select_related("mechanism")[:SEARCH_LIMIT])
+        cases = list(case_cards(found)[start : start + SEARCH_PER_PAGE + 1])
+        more, cases = len(cases) > SEARCH_PER_PAGE, cases[:SEARCH_PER_PAGE]
+        if page == 1:
+            entities = list(Entity.objects.search(query).select_related("mechanism")[:50])
     status = 400 if form.errors and "q" in request.GET else 200
-    context = {"form": form, "cases": cases, "entities": entities, "searched": "q" in request.GET}
+    context = {
+        "form": form,
+        "cases": cases,
+        "entities": entities,
+        "searched": "q" in request.GET,
+        "page": page,
+        "more": more,
+        "first": (page - 1) * SEARCH_PER_PAGE + 1,
+        "last": (page - 1) * SEARCH_PER_PAGE + len(cases),
+    }
     return render(request, "atlas/search.html", context, status=status)
 
 

@@ -58,6 +58,16 @@ def random_case_code() -> str:
     return CODE_PREFIX + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """A choice's label in the reader's language, as get_FOO_display() gives it. Django's
+    rebuilds the choices dict and hashes every lazy label (a gettext each) on every call, which
+    was the largest cost of drawing a page of case cards."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 def is_case_code(value: str) -> bool:
     return (
         value.startswith(CODE_PREFIX)
@@ -189,7 +199,12 @@ class Case(models.Model):
     @property
     def title(self) -> str:
         """The neutral title: it never gives the diagnosis away."""
-        return f"{self.get_sex_display()}, {self.age}, {self.presentation}"
+        return f"{choice_label(Case.Sex, self.sex)}, {self.age}, {self.presentation}"
+
+    @property
+    def region_tags(self) -> list:
+        """A card's region tags, by name in the reader's language (case_cards prefetches them)."""
+        return sorted((item.tag for item in self.card_regions), key=lambda tag: tag.name)
 
     @property
     def is_published(self) -> bool:
@@ -298,6 +313,10 @@ class Study(models.Model):
             return f"{self.description} ({self.time_point})"
         return self.description
 
+    @property
+    def modality_label(self) -> str:
+        return choice_label(Study.Modality, self.modality)
+
 
 class Image(models.Model):
     """One figure panel of a study, with its caption and alternative text."""
@@ -393,7 +412,7 @@ class Image(models.Model):
     def default_neutral_caption(self) -> str:
         """ "MRI, T1 sagittal." from the study's modality and the plane or sequence; pages
         print the panel letter before it, as before the full caption."""
-        parts = [str(self.study.get_modality_display())]
+        parts = [self.study.modality_label]
         if self.plane:
             parts.append(self.plane)
         return ", ".join(parts) + "."

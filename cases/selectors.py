@@ -168,10 +168,16 @@ def case_search(qs: QuerySet, query: str, *, revealed: bool, limit: int) -> Quer
 
 
 def case_cards(qs: QuerySet) -> QuerySet:
-    """What a case card shows: its studies (for modality badges), its tags and a cover image."""
+    """What a case card shows: its studies (`card_studies`, for the modality badges), its region
+    tags (`region_tags`) and a cover image. Three queries.
+
+    Each prefetch goes into a plain list attribute: into the related managers instead, Django
+    builds one queryset per case to hold each list, which took most of a 24-card page's time
+    (taggit's, above all, builds a filtered query per case)."""
+    regions = TaggedCase.objects.filter(tag__kind=Tag.Kind.REGION).select_related("tag")
     return with_cover(qs).prefetch_related(
-        Prefetch("studies", queryset=Study.objects.order_by("order")),
-        "tags",
+        Prefetch("studies", queryset=Study.objects.order_by("order"), to_attr="card_studies"),
+        Prefetch("taggedcase_set", queryset=regions, to_attr="card_regions"),
     )
 
 

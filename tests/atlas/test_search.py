@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from cases.models import Case
@@ -45,7 +47,7 @@ def test_search_query_count_is_fixed(client, django_assert_num_queries):
         make_case(history_en="ulcer", studies=2)
         make_entity(definition_en="ulcer")
     # 1 the newest cases, each with whether it holds the words, 2 the cases found (with cover
-    # images as subqueries), 3 their studies, 4 their tags, 5 entities with mechanism.
+    # images as subqueries), 3 their studies, 4 their region tags, 5 entities with mechanism.
     with django_assert_num_queries(5):
         client.get("/en/search/", {"q": "ulcer"})
 
@@ -95,3 +97,57 @@ def test_the_show_diagnoses_choice_refuses_bad_input_and_foreign_addresses(clien
     assert client.session["show_diagnoses"] is True
     client.post("/en/diagnoses/", {"show": "0"})
     assert client.session["show_diagnoses"] is False
+
+
+def _cards(page) -> list[str]:
+    return re.findall(r'<a class="case-card__link" href="/en/cases/([^/]+)/', page.text)
+
+
+def test_many_matches_come_a_page_at_a_time_newest_first(client):
+    made = [make_case(history_en="erosion", presentation_en=f"lump {n}") for n in range(30)]
+    newest_first = [case.code for case in Case.objects.filter(pk__in=[c.pk for c in made])]
+    first = client.get("/en/search/", {"q": "erosion"})
+    assert _cards(first) == newest_first[:24]
+    assert "Cases 1 to 24, and more on the next page" in first.text
+    assert 'rel="next" href="?q=erosion&amp;page=2"' in first.text
+    assert 'rel="prev"' not in first.text
+    second = client.get("/en/search/", {"q": "erosion", "page": "2"})
+    assert _cards(second) == newest_first[24:]
+    assert "Cases 25 to 30, the last" in second.text
+    assert 'rel="prev" href="?q=erosion&amp;page=1"' in second.text
+    assert 'rel="next"' not in second.text
+    # The glossary's matches are on the first page only.
+    assert 'id="entity-results"' in first.text and 'id="entity-results"' not in second.text
+    past = client.get("/en/search/", {"q": "erosion", "page": "3"})
+    assert past.status_code == 200 and "No more cases." in past.text and not _cards(past)
+
+
+def test_a_page_that_is_not_a_page_number_is_explained(client):
+    make_case(history_en="erosion")
+    for page, message in [
+        ("abc", "The page is a number."),
+        ("0", "Pages start at 1."),
+        ("41", "Only the first 40 pages are shown: add a word."),
+    ]:
+        response = client.get("/en/search/", {"q": "erosion", "page": page})
+        assert response.status_code == 400 and message in response.text, page
+        assert not _cards(response)
+
+
+def test_few_matches_are_counted_as_before(client):
+    make_case(history_en="erosion")
+    make_case(history_en="erosion")
+    page = client.get("/en/search/", {"q": "erosion"})
+    assert "2 cases" in page.text and 'class="pagination"' not in page.text
+
+
+def test_an_anonymous_search_comes_from_the_page_cache_and_follows_new_cases(
+    client, django_assert_num_queries
+):
+    make_case(history_en="erosion")
+    client.get("/en/search/", {"q": "erosion"})
+    with django_assert_num_queries(0):
+        again = client.get("/en/search/", {"q": "erosion"})
+    assert "1 case" in again.text
+    make_case(history_en="erosion")
+    assert "2 cases" in client.get("/en/search/", {"q": "erosion"}).text

@@ -176,3 +176,33 @@ def test_each_facet_and_the_heading_count_with_every_other_filter_in_force(clien
     assert counts["region"] == {"knee": 2}  # gout, men
     assert counts["tag"] == {"tophus": 1}  # gout, men, knee
     assert "2 cases" in strip_tags(response.content.decode())
+
+
+def test_a_card_shows_its_studies_and_region_tags_in_the_readers_language(client):
+    case = make_case(presentation_en="knee lump", presentation_es="bulto en la rodilla")
+    case.studies.update(modality=Study.Modality.CT)
+    knee = make_tag(kind=Tag.Kind.REGION, name_en="Knee", name_es="Rodilla")
+    ankle = make_tag(kind=Tag.Kind.REGION, name_en="Ankle", name_es="Tobillo")
+    pattern = make_tag(kind=Tag.Kind.PATTERN, name_en="Ring-like", name_es="En anillo")
+    case.tags.add(knee, ankle, pattern)
+
+    def card(language):
+        page = client.get(f"/{language}/cases/").content.decode()
+        return strip_tags(page.split('<article class="case-card">')[1].split("</article>")[0])
+
+    english, spanish = card("en"), card("es")
+    assert "Woman, 40, knee lump" in english and "Mujer, 40, bulto en la rodilla" in spanish
+    assert "CT" in english and "TC" in spanish
+    # Region tags only, by name in the reader's language.
+    assert english.index("Ankle") < english.index("Knee") and "Ring-like" not in english
+    assert spanish.index("Rodilla") < spanish.index("Tobillo") and "En anillo" not in spanish
+
+
+def test_a_choice_label_is_the_display_value_and_an_unknown_value_is_itself():
+    from django.utils import translation
+
+    from cases.models import choice_label
+
+    with translation.override("es"):
+        assert choice_label(Case.Sex, "F") == Case(sex="F").get_sex_display() == "Mujer"
+    assert choice_label(Study.Modality, "??") == "??"
