@@ -202,6 +202,12 @@ class Case(models.Model):
         return f"{choice_label(Case.Sex, self.sex)}, {self.age}, {self.presentation}"
 
     @property
+    def cover_key(self) -> uuid.UUID | None:
+        """A card's thumbnail: the key of the image case_cards found as its cover, if any."""
+        cover = getattr(self, "cover", None)
+        return uuid.UUID(cover["key"]) if cover else None
+
+    @property
     def region_tags(self) -> list:
         """A card's region tags, by name in the reader's language (case_cards prefetches them)."""
         return sorted((item.tag for item in self.card_regions), key=lambda tag: tag.name)

@@ -8,6 +8,7 @@ from django.db.models import (
     CharField,
     Exists,
     ExpressionWrapper,
+    JSONField,
     OuterRef,
     Prefetch,
     Q,
@@ -15,7 +16,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, JSONObject, NullIf
 
 from atlas.lib.i18n import field_for
 from atlas.lib.text import search_terms
@@ -182,10 +183,11 @@ def case_cards(qs: QuerySet) -> QuerySet:
 
 
 def with_cover(qs: QuerySet) -> QuerySet:
-    """Annotate each case with its first ready image's key, alt text and size.
+    """Annotate each case with its first ready image's key, alt text and size, as one JSON
+    object (`cover`; Case.cover_key reads the key back as a UUID).
 
-    Subqueries in the case query itself, so a card's thumbnail costs no query of its own.
-    """
+    A subquery in the case query itself, so a card's thumbnail costs no query of its own; one
+    object rather than a subquery per value, which took twice as long to build and run."""
     ready = Image.objects.filter(study__case=OuterRef("pk"), pixels=Image.Pixels.READY)
     ready = ready.order_by("study__order", "study_id", "order", "pk")
     # An empty Spanish alt text falls back to the English one, as modeltranslation does.
@@ -194,11 +196,9 @@ def with_cover(qs: QuerySet) -> QuerySet:
         field_for("alt_text", "en"),
         output_field=CharField(),
     )
+    cover = JSONObject(key="key", alt=alt, width="width", height="height")
     return qs.annotate(
-        cover_key=Subquery(ready.values("key")[:1]),
-        cover_alt=Subquery(ready.annotate(cover_alt=alt).values("cover_alt")[:1]),
-        cover_width=Subquery(ready.values("width")[:1]),
-        cover_height=Subquery(ready.values("height")[:1]),
+        cover=Subquery(ready.annotate(cover=cover).values("cover")[:1], output_field=JSONField())
     )
 
 

@@ -128,8 +128,8 @@ def test_case_list_query_count_does_not_grow_with_rows(client, django_assert_num
         case.tags.add(tag)
     # After writes the facet index is built again: 1 mechanisms, 2 entities, 3 tags, 4 every
     # case's facet columns in list order, 5 their studies' modalities, 6 their tags; then the
-    # page: 7 its twelve cases by pk (each with its cover image, as subqueries), 8 their
-    # studies, 9 their tags.
+    # page: 7 its twelve cases by pk (each with its cover image, as a subquery), 8 their
+    # studies, 9 their region tags.
     with django_assert_num_queries(9):
         response = client.get(URL)
     assert len(response.context["page"].object_list) == 12
