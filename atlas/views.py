@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from atlas.lib.i18n import current_language
 from atlas.lib.preferences import THEMES, set_shows_diagnoses, set_theme, shows_diagnoses
 from cases.models import Case
-from cases.selectors import case_cards, case_search
+from cases.selectors import case_card_lists, case_cards, case_search
 from diagnosis.models import Entity, Mechanism
 from wizard.knowledge import KnowledgeBaseError
 from wizard.presenters import entity_weights, poster_flowchart
@@ -18,6 +18,7 @@ from wizard.snapshot import knowledge_snapshot
 
 from .forms import SEARCH_PER_PAGE, SearchForm
 
+ENTITY_LINK = ("id", "slug", "parent_id", "name_en", "name_es")
 # An entity page shows this many cases; the case list, filtered, shows the rest.
 CASES_SHOWN = 12
 
@@ -144,8 +145,9 @@ def _get_entity_or_404(slug: str) -> Entity:
     entity = (
         Entity.objects.select_related("mechanism", "parent", "table_column")
         .prefetch_related(
-            Prefetch("children", queryset=Entity.objects.order_by("name")),
-            Prefetch("related", queryset=Entity.objects.order_by("name")),
+            # Links only: their names and addresses.
+            Prefetch("children", queryset=Entity.objects.order_by("name").only(*ENTITY_LINK)),
+            Prefetch("related", queryset=Entity.objects.order_by("name").only(*ENTITY_LINK)),
             "tags",
         )
         .filter(slug=slug)
@@ -168,11 +170,14 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # newest-first walk would test every published case for a differential row.
     listed = Case.differential.through.objects.filter(entity=entity).values("case_id")
     in_differential = published.filter(pk__in=listed)
+    cases, differential_cases = case_card_lists(
+        own.select_related("diagnosis"), in_differential, limit=CASES_SHOWN
+    )
     context = {
         "entity": entity,
-        "cases": case_cards(own.select_related("diagnosis"))[:CASES_SHOWN],
+        "cases": cases,
         "case_count": own.count(),
-        "differential_cases": case_cards(in_differential)[:CASES_SHOWN],
+        "differential_cases": differential_cases,
         "cases_shown": CASES_SHOWN,
         "raised_by": [w for w in weights if w.raised],
         "lowered_by": [w for w in weights if not w.raised],

@@ -57,11 +57,11 @@ def test_entity_page_query_count_is_fixed(client, django_assert_num_queries):
     knowledge_cache_clear()
     client.get(entity.get_absolute_url())  # the knowledge base is built and cached
     cache.clear()  # but not the page: this counts the view's own queries
-    # 1 entity with mechanism, parent and column, 2 children, 3 related, 4 tags,
-    # 5 case count, 6 cases (with cover images as subqueries), 7 their studies, 8 their tags,
-    # 9 differential cases, 10 their studies, 11 their tags, 12 the knowledge version, which
-    # finds the cached knowledge base current (the weights come from it: no query per weight).
-    with django_assert_num_queries(12):
+    # 1 entity with mechanism, parent and column, 2 children, 3 related, 4 tags, 5 the
+    # knowledge version, which finds the cached knowledge base current (the weights come from
+    # it: no query per weight), 6 cases (with cover images as a subquery), 7 differential
+    # cases, 8 the studies of both, 9 the region tags of both, 10 case count.
+    with django_assert_num_queries(10):
         client.get(entity.get_absolute_url())
 
 
