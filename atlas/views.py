@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 from atlas.lib.i18n import current_language
 from atlas.lib.preferences import THEMES, set_shows_diagnoses, set_theme, shows_diagnoses
 from cases.models import Case
-from cases.selectors import case_card_lists, case_cards, case_search
+from cases.selectors import (
+    case_card_lists,
+    case_cards,
+    case_search,
+    published_counts_by_diagnosis,
+)
 from diagnosis.models import Entity, Mechanism
 from wizard.knowledge import KnowledgeBaseError
 from wizard.presenters import entity_weights, poster_flowchart
@@ -170,13 +175,14 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # newest-first walk would test every published case for a differential row.
     listed = Case.differential.through.objects.filter(entity=entity).values("case_id")
     in_differential = published.filter(pk__in=listed)
+    counts = published_counts_by_diagnosis()
     cases, differential_cases = case_card_lists(
         own.select_related("diagnosis"), in_differential, limit=CASES_SHOWN
     )
     context = {
         "entity": entity,
         "cases": cases,
-        "case_count": own.count(),
+        "case_count": sum(counts.get(e.pk, 0) for e in [entity, *entity.children.all()]),
         "differential_cases": differential_cases,
         "cases_shown": CASES_SHOWN,
         "raised_by": [w for w in weights if w.raised],

@@ -60,7 +60,8 @@ def test_entity_page_query_count_is_fixed(client, django_assert_num_queries):
     # 1 entity with mechanism, parent and column, 2 children, 3 related, 4 tags, 5 the
     # knowledge version, which finds the cached knowledge base current (the weights come from
     # it: no query per weight), 6 cases (with cover images as a subquery), 7 differential
-    # cases, 8 the studies of both, 9 the region tags of both, 10 case count.
+    # cases, 8 the studies of both, 9 the region tags of both, 10 every entity's count of
+    # published cases (kept in the cache, but emptied with it above).
     with django_assert_num_queries(10):
         client.get(entity.get_absolute_url())
 
