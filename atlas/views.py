@@ -30,7 +30,8 @@ CASES_SHOWN = 12
 
 def home(request: HttpRequest) -> HttpResponse:
     context = {
-        "case_count": Case.objects.published().count(),
+        # From the counts kept per diagnosis: counting 100,000 rows took most of the page.
+        "case_count": sum(published_counts_by_diagnosis().values()),
         "entity_count": Entity.objects.count(),
         "mechanisms": Mechanism.objects.all(),
     }

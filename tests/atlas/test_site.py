@@ -1,6 +1,7 @@
 import pytest
 
 from cases.models import Case
+from cases.services import case_publish
 from tests.builders import make_case, make_entity
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,12 @@ def test_pages_send_a_strict_content_security_policy(client):
 def test_home_query_count(client, django_assert_num_queries):
     for _ in range(3):
         make_case()
-    # 1 published case count, 2 entity count, 3 mechanisms.
+    # 1 published cases per diagnosis (then kept in the cache), 2 entity count, 3 mechanisms.
     with django_assert_num_queries(3):
-        client.get("/en/")
+        assert "3 cases" in client.get("/en/").text
+    draft = make_case(status=Case.Status.DRAFT)
+    assert "3 cases" in client.get("/en/").text
+    case_publish(case=draft)
+    # The write renewed the counts: counted again, and the page drawn again.
+    with django_assert_num_queries(3):
+        assert "4 cases" in client.get("/en/").text
