@@ -13,8 +13,7 @@ Building reads six queries (at 100,000 cases about a second); a version read fro
 all that a request costs while nothing the facets show has changed.
 """
 
-import threading
-
+from atlas.lib.memo import VersionedSlot
 from atlas.models import Tag
 from atlas.page_cache import part_version
 from diagnosis.models import Entity, Mechanism
@@ -32,8 +31,7 @@ def facet_tables() -> frozenset[str]:
     return frozenset(model._meta.db_table.lower() for model in models)
 
 
-_lock = threading.Lock()
-_memo: dict[str, FacetIndex | None] = {"index": None}
+_memo: VersionedSlot[FacetIndex] = VersionedSlot()
 
 
 def facet_index_build(version: str | None) -> FacetIndex:
@@ -64,21 +62,9 @@ def facet_index_build(version: str | None) -> FacetIndex:
 def facet_index() -> FacetIndex:
     """The index of the current facets version: this process's memo, or built afresh."""
     version = part_version(FACETS_KEY)
-    index = _memo["index"]
-    if version is not None and index is not None and index.version == version:
-        return index
-    # Two threads asking at once build once: the second finds the first's index.
-    with _lock:
-        index = _memo["index"]
-        if version is not None and index is not None and index.version == version:
-            return index
-        index = facet_index_build(version)
-        # Without a version (a cache that keeps nothing) nothing says when it would be stale.
-        _memo["index"] = index if version is not None else None
-        return index
+    return _memo.get(version, lambda: facet_index_build(version))
 
 
 def facet_index_clear() -> None:
     """Forget the memoised index."""
-    with _lock:
-        _memo["index"] = None
+    _memo.clear()

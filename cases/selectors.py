@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, JSONObject, NullIf
 
 from atlas.lib.i18n import field_for
+from atlas.lib.memo import VersionedSlot
 from atlas.lib.text import search_terms
 from atlas.models import Tag
 from atlas.page_cache import part_version
@@ -194,20 +195,19 @@ def published_counts_by_diagnosis() -> dict[int, int]:
     The version is read before the rows, as the facet index does; each process also keeps the
     last counts it read beside their version, so a warm page reads only the version."""
     key = f"diagnosis-counts:{part_version(FACETS_KEY)}"
-    known = _counts_memo.get(key)
-    if known is not None:
-        return known
-    counts = cache.get(key)
-    if counts is None:
-        rows = Case.objects.published().order_by().values("diagnosis_id").annotate(n=Count("pk"))
-        counts = {row["diagnosis_id"]: row["n"] for row in rows}
-        cache.set(key, counts, COUNTS_SECONDS)
-    _counts_memo.clear()  # one slot: counts of an older version are never read again
-    _counts_memo[key] = counts
-    return counts
+
+    def shared() -> dict[int, int]:
+        counts = cache.get(key)
+        if counts is None:
+            rows = Case.objects.published().order_by().values("diagnosis_id")
+            counts = {row["diagnosis_id"]: row["n"] for row in rows.annotate(n=Count("pk"))}
+            cache.set(key, counts, COUNTS_SECONDS)
+        return counts
+
+    return _counts_memo.get(key, shared)
 
 
-_counts_memo: dict[str, dict[int, int]] = {}
+_counts_memo: VersionedSlot[dict[int, int]] = VersionedSlot()
 
 
 def _card_prefetches() -> list[Prefetch]:
