@@ -21,10 +21,8 @@ import http.client
 import os
 import random
 import re
-import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load_test import _free_port, _start_gunicorn, _stop  # noqa: E402
+from production import free_port, manage, prepare_demo, production_env, start_gunicorn, stop  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -188,31 +186,14 @@ def main() -> None:
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="atlas-live-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/live.sqlite3",
-        "MEDIA_ROOT": str(tmp / "media"),
-        "STATIC_ROOT": str(tmp / "static"),
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    quiet = {"cwd": ROOT, "env": env, "check": True, "stdout": subprocess.DEVNULL}
+    env = production_env(tmp, database=os.environ.get("DATABASE_URL", ""))
     server = None
     try:
-        print("preparing a throwaway database with the demo atlas ...", flush=True)
-        subprocess.run([*manage, "migrate", "--noinput"], **quiet)
-        subprocess.run([*manage, "load_demo", "--no-admin"], **quiet)
-        subprocess.run([*manage, "collectstatic", "--noinput"], **quiet)
-        setup = subprocess.run(
-            [*manage, "shell", "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True
-        )
+        prepare_demo(env)
+        setup = manage(env, "shell", "-c", SETUP, capture_output=True)
         code = re.search(rb"CODE (\w+)", setup.stdout).group(1).decode()
-        port = _free_port()
-        server = _start_gunicorn(env, port, args.workers, tmp / "gunicorn.log")
+        port = free_port()
+        server = start_gunicorn(env, port, args.workers, tmp / "gunicorn.log")
         bench = argparse.Namespace(
             port=port, code=code, spread=args.spread, lock=threading.Lock(), answer_times=[]
         )
@@ -230,18 +211,12 @@ def main() -> None:
         projector.join()
         elapsed = time.monotonic() - bench.start
         cpu = cpu_seconds(server.pid) - cpu_before
-        counted = subprocess.run(
-            [*manage, "shell", "-c", COUNT.format(code=code)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        counted = manage(env, "shell", "-c", COUNT.format(code=code), capture_output=True)
         stored, answerers = map(int, re.search(rb"STORED (\d+) (\d+)", counted.stdout).groups())
         _report(args, phones, projector, bench, stored, answerers, cpu, elapsed)
     finally:
         if server is not None:
-            _stop(server)
+            stop(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

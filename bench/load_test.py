@@ -18,19 +18,18 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 READER_P99_TARGET_MS = 1000
+
+sys.path.insert(0, str(ROOT / "bench"))
+from production import free_port, manage, prepare_demo, production_env, start_gunicorn, stop  # noqa: E402,I001
 
 # Page kinds in the order the table shows them; the names are the locust request names.
 READER_PAGES = [
@@ -71,24 +70,14 @@ def main() -> None:
     think_min, _, think_max = args.think.partition("-")
 
     tmp = Path(tempfile.mkdtemp(prefix="atlas-load-"))
-    port = args.port or _free_port()
+    port = args.port or free_port()
     password = secrets.token_urlsafe(16)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp}/load.sqlite3",
-        "MEDIA_ROOT": str(tmp / "media"),
-        "STATIC_ROOT": str(tmp / "static"),
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_env(tmp)
     server = None
     try:
         _prepare(env, password)
         server_log = tmp / "gunicorn.log"
-        server = _start_gunicorn(env, port, args.workers, server_log)
+        server = start_gunicorn(env, port, args.workers, server_log)
         prefix = tmp / "locust"
         locust_env = {
             **env,
@@ -146,13 +135,13 @@ def main() -> None:
         # Other processes on the machine slow the server down; say how busy it was.
         load = " ".join(f"{value:.1f}" for value in os.getloadavg())
         print(f"load average over the last 1, 5, 15 min: {load}")
-        _stop(server)
+        stop(server)
         server = None
         if not ok:
             _print_server_errors(server_log)
     finally:
         if server is not None:
-            _stop(server)
+            stop(server)
         if args.keep:
             print(f"temp dir kept: {tmp}")
         else:
@@ -160,65 +149,13 @@ def main() -> None:
 
 
 def _prepare(env: dict, password: str) -> None:
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    quiet = {"cwd": ROOT, "env": env, "check": True, "stdout": subprocess.DEVNULL}
-    print("preparing a throwaway database with the demo atlas ...", flush=True)
-    subprocess.run([*manage, "migrate", "--noinput"], **quiet)
-    subprocess.run([*manage, "load_demo", "--no-admin"], **quiet)
-    subprocess.run([*manage, "collectstatic", "--noinput"], **quiet)
+    prepare_demo(env)
     create_author = (
         "from django.contrib.auth import get_user_model; "
         "get_user_model().objects.create_superuser('loadauthor', '', __import__('os')"
         ".environ['LOAD_AUTHOR_PASSWORD'])"
     )
-    subprocess.run(
-        [*manage, "shell", "-c", create_author],
-        **{**quiet, "env": {**env, "LOAD_AUTHOR_PASSWORD": password}},
-    )
-
-
-def _start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
-    command = [
-        str(BIN / "gunicorn"),
-        "atlas.wsgi",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--timeout",
-        "30",
-    ]
-    handle = open(log, "wb")
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn exited at start-up:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    _stop(server)
-    sys.exit("gunicorn did not answer /healthz within 30 s")
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    manage({**env, "LOAD_AUTHOR_PASSWORD": password}, "shell", "-c", create_author)
 
 
 def _report(prefix: Path, reader_times: Path, args: argparse.Namespace) -> bool:

@@ -17,10 +17,7 @@ import argparse
 import http.client
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,28 +37,15 @@ PAGES = ["home", "case list", "case page", "glossary"]
 TARGETED = {"case list", "case page", "glossary"}
 HEADERS = {"X-Forwarded-Proto": "https"}
 
-# A few hundred copies of a demo case when bench/padding.py (helper scale's bulk padding) is
-# not there: each copy a published case with the demo case's text, diagnosis and tags.
-SIMPLE_PADDING = """
-import sys
-from cases.models import Case, CODE_ALPHABET, CODE_LENGTH, CODE_PREFIX
-from django.db import transaction
-import random
-n = int(sys.argv[-1])
-rng = random.Random(12)
-templates = list(Case.objects.published().prefetch_related("tags"))
-taken = set(Case.objects.values_list("code", flat=True))
-with transaction.atomic():
-    for i in range(n):
-        t = templates[i % len(templates)]
-        tags = list(t.tags.all())
-        while (code := CODE_PREFIX + "".join(rng.choices(CODE_ALPHABET, k=CODE_LENGTH))) in taken:
-            pass
-        taken.add(code)
-        t.pk, t.id, t.code, t.slug = None, None, code, f"padding-{i}"
-        t.save()
-        t.tags.set(tags)
-"""
+sys.path.insert(0, str(ROOT / "bench"))
+from production import (  # noqa: E402
+    free_port,
+    manage,
+    prepare_demo,
+    production_env,
+    start_gunicorn,
+    stop,
+)
 
 
 def main() -> None:
@@ -76,17 +60,7 @@ def main() -> None:
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="atlas-throughput-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp}/throughput.sqlite3",
-        "MEDIA_ROOT": str(tmp / "media"),
-        "STATIC_ROOT": str(tmp / "static"),
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_env(tmp)
     # The embedded cache (the database's table) unless a Redis is named.
     env.pop("CACHE_URL", None)
     if args.cache_url:
@@ -94,10 +68,13 @@ def main() -> None:
     servers = []
     try:
         _prepare(env, args.extra_cases)
-        floor_port, atlas_port = _free_port(), _free_port()
+        floor_port, atlas_port = free_port(), free_port()
         floor_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "floor_settings"}
-        servers.append(_start("floor_wsgi", FLOOR, floor_env, floor_port, args, tmp / "floor.log"))
-        servers.append(_start("atlas.wsgi", ROOT, env, atlas_port, args, tmp / "atlas.log"))
+        for app, cwd, app_env, port, log in [
+            ("floor_wsgi", FLOOR, floor_env, floor_port, tmp / "floor.log"),
+            ("atlas.wsgi", ROOT, env, atlas_port, tmp / "atlas.log"),
+        ]:
+            servers.append(start_gunicorn(app_env, port, args.workers, log, app=app, cwd=cwd))
         urls = {"floor": f"http://127.0.0.1:{floor_port}/"}
         urls.update(_atlas_urls(f"http://127.0.0.1:{atlas_port}"))
         for url in urls.values():
@@ -124,7 +101,7 @@ def main() -> None:
         print(f"load average over the last 1, 5, 15 min: {load}")
     finally:
         for server in servers:
-            _stop(server)
+            stop(server)
         if args.keep:
             print(f"temp dir kept: {tmp}")
         else:
@@ -132,42 +109,11 @@ def main() -> None:
 
 
 def _prepare(env: dict, extra: int) -> None:
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    quiet = {"cwd": ROOT, "env": env, "check": True, "stdout": subprocess.DEVNULL}
-    print("preparing a throwaway database with the demo atlas ...", flush=True)
-    subprocess.run([*manage, "migrate", "--noinput"], **quiet)
-    subprocess.run([*manage, "load_demo", "--no-admin"], **quiet)
-    subprocess.run([*manage, "collectstatic", "--noinput"], **quiet)
-    if extra <= 0:
-        return
-    if (ROOT / "bench" / "padding.py").exists():
+    prepare_demo(env)
+    if extra > 0:
         print(f"adding {extra} padding cases (bench/padding.py) ...", flush=True)
         code = "import sys; sys.path.insert(0, 'bench'); import padding; "
-        code += f"padding.pad_cases({extra})"
-    else:
-        print(f"adding {extra} copies of demo cases ...", flush=True)
-        code = SIMPLE_PADDING.replace("int(sys.argv[-1])", str(extra))
-    subprocess.run([*manage, "shell", "-c", code], **quiet)
-
-
-def _start(app: str, cwd: Path, env: dict, port: int, args, log: Path) -> subprocess.Popen:
-    command = [str(BIN / "gunicorn"), app, "--workers", str(args.workers)]
-    command += ["--bind", f"127.0.0.1:{port}", "--timeout", "30"]
-    handle = open(log, "wb")
-    server = subprocess.Popen(
-        command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn ({app}) exited at start-up:\n{log.read_text()[-3000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    _stop(server)
-    sys.exit(f"gunicorn ({app}) did not listen within 30 s")
+        manage(env, "shell", "-c", code + f"padding.pad_cases({extra})")
 
 
 def _atlas_urls(base: str) -> dict[str, str]:
@@ -286,22 +232,6 @@ def _report(urls: dict, results: dict, shares: dict) -> None:
         print(f"target met: case list, case page and glossary at {TARGET_SHARE} of the floor")
     if not WRK:
         print("wrk is missing: the Python load generator saturates long before gunicorn does")
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 if __name__ == "__main__":
