@@ -3,8 +3,8 @@
 Run: .venv/bin/python bench/page_timings.py [--extra-cases N] [--repeat R] [--database URL]
 
 Measures every page on the demo atlas, adds N padding cases in bulk (bench/padding.py), and
-measures again; prints both sizes side by side (median and p90 in ms, query counts) and the
-ratio of the medians. Time is server time through Django's test client.
+measures again; prints both sizes side by side (median and p90 in ms, the process's CPU time,
+query counts) and the ratio of the medians. Time is server time through Django's test client.
 
 The database is a throwaway one: a temporary SQLite file by default; with --database (or a
 postgres DATABASE_URL) a PostgreSQL database atlas_bench_<pid> created on that server through
@@ -50,18 +50,19 @@ def measure(client, pages: dict, repeat: int, misses: bool = False) -> dict:
     for name, (url, session) in pages.items():
         session(client)
         client.get(url)  # warm caches and template loading
-        times = []
+        times, cpu = [], []
         for n in range(repeat):
             # A parameter no view reads makes each request a page-cache miss: the view's time.
             target = f"{url}{'&' if '?' in url else '?'}bench-miss={n}-{time.time_ns()}"
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(target if misses else url)
             times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         with CaptureQueriesContext(connection) as queries:
             client.get(f"{url}{'&' if '?' in url else '?'}bench-miss=count" if misses else url)
         p90 = statistics.quantiles(times, n=10)[-1]
-        results[name] = (statistics.median(times), p90, len(queries))
+        results[name] = (statistics.median(times), p90, statistics.median(cpu), len(queries))
     return results
 
 
@@ -161,12 +162,19 @@ def run(args) -> None:
     )
     head = f"{small_count} cases"
     tail = f"{large_count} cases"
-    print(f"{'':24} {head:^26} {tail:^26}")
-    print(f"{'page':24} " + f"{'median':>8} {'p90':>8} {'queries':>8} " * 2 + f"{'ratio':>7}")
+    print(f"{'':24} {head:^35} {tail:^35}")
+    columns = f"{'median':>8} {'p90':>8} {'cpu':>8} {'queries':>8} "
+    print(f"{'page':24} " + columns * 2 + f"{'ratio':>7} {'cpu':>5}")
     for name in pages:
         a, b = small[name], large[name]
-        cells = " ".join(f"{m:8.1f} {p:8.1f} {q:8d}" for m, p, q in (a, b))
-        print(f"{name:24} {cells} {b[0] / a[0]:7.1f}")
+        cells = " ".join(f"{m:8.1f} {p:8.1f} {c:8.1f} {q:8d}" for m, p, c, q in (a, b))
+        print(f"{name:24} {cells} {b[0] / a[0]:7.1f} {b[2] / a[2]:5.1f}")
+    print(
+        "ms; cpu is this process's own CPU time per request (the view, the ORM and SQLite; not "
+        "a PostgreSQL server's), which other load on the machine disturbs less than the clock"
+    )
+    load = " ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average over the last 1, 5, 15 min: {load}")
 
 
 if __name__ == "__main__":
