@@ -2,6 +2,7 @@
 finds what the plain substring search found, follows every write, and reads any query as
 plain words; run on SQLite and PostgreSQL."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -216,7 +217,8 @@ def test_search_gives_the_newest_matching_cases_whether_the_newest_fill_the_page
 ):
     # Three newest cases tested one by one, then the index: each limit takes one road or the
     # other, and both give the same cases in the same order.
-    monkeypatch.setattr(selectors, "SEARCH_SCAN_FIRST", 3)
+    monkeypatch.setattr(selectors, "SEARCH_SCAN_MIN", 3)
+    monkeypatch.setattr(selectors, "SEARCH_SCAN_MAX", 3)
     now = timezone.now()
     cases = [
         make_case(history_en=text, published_at=now - timedelta(days=n))
@@ -226,3 +228,26 @@ def test_search_gives_the_newest_matching_cases_whether_the_newest_fill_the_page
     expected = [c.pk for c in cases if "ulcer" in c.history_en][:limit]
     found = selectors.case_search(Case.objects.published(), "ULCER", revealed=False, limit=limit)
     assert [c.pk for c in found[:limit]] == expected
+
+
+def test_the_newest_cases_tested_first_are_ten_for_each_case_the_page_needs():
+    from django.test.utils import CaptureQueriesContext
+
+    make_case(history_en="ulcer")
+
+    def scanned(limit: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            list(
+                selectors.case_search(
+                    Case.objects.published(), "ulcer", revealed=False, limit=limit
+                )
+            )
+        return int(re.search(r"LIMIT (\d+)", queries.captured_queries[0]["sql"]).group(1))
+
+    assert [scanned(1), scanned(25), scanned(49), scanned(97), scanned(241)] == [
+        250,
+        250,
+        490,
+        970,
+        1000,
+    ]
