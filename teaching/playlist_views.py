@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from atlas.lib.i18n import field_for, language_codes
+from atlas.lib.i18n import current_language, field_for, language_codes
 from cases.models import Case
 
 from .lib.pptx_export import deck_bytes
@@ -279,7 +279,8 @@ def steps_reorder(request: HttpRequest, code: str) -> HttpResponse:
 
 def playlist_pptx(request: HttpRequest, code: str) -> HttpResponse:
     playlist = _viewable_or_404(request, code)
-    response = HttpResponse(deck_bytes(deck_of(playlist)), content_type=PPTX)
+    deck = deck_bytes(deck_of(playlist), title=playlist.title, language=current_language())
+    response = HttpResponse(deck, content_type=PPTX)
     name = slugify(playlist.title) or playlist.code
     response["Content-Disposition"] = f'attachment; filename="{name}.pptx"'
     return response
