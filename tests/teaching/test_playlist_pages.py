@@ -1,7 +1,12 @@
+import json
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from teaching.models import Playlist
+from teaching.playlist_services import playlists_load
 from tests.builders import make_case
 from tests.teaching.playlist_builders import make_named_case, make_playlist, positions
 from tests.teaching.teacher_builders import make_teacher
@@ -399,3 +404,25 @@ def test_the_playlists_are_listed_by_the_title_each_reader_sees(client, teacher)
     assert english.index("Alpha") < english.index("Beta") < english.index("Gamma")
     # Gamma has no Spanish title: it is listed, and sorted, by its English one.
     assert spanish.index("Alfa") < spanish.index("Gamma") < spanish.index("Zeta")
+
+
+def test_the_demo_playlist_reads_in_spanish_on_spanish_pages_and_in_english_on_english_ones(
+    client,
+):
+    data = json.loads(
+        (Path(settings.BASE_DIR) / "fixtures" / "calcifications" / "playlists.json").read_text()
+    )
+    for step in data["playlists"][0]["steps"]:
+        if "case" in step:
+            make_case(slug=step["case"])
+    playlists_load(data=data)
+    playlist = Playlist.objects.get()
+    listing = client.get("/es/playlists/").content.decode()
+    spanish = client.get(f"/es/playlists/{playlist.code}/").content.decode()
+    english = client.get(f"/en/playlists/{playlist.code}/").content.decode()
+    assert "Calcificaciones de partes blandas: los ocho casos del póster" in listing
+    assert "<h1>Calcificaciones de partes blandas: los ocho casos del póster</h1>" in spanish
+    assert "Osificación y calcificación distrófica" in spanish
+    assert "Ocho casos problema." in spanish and "Eight unknowns" not in spanish
+    assert "<h1>Soft-tissue calcifications: the poster&#x27;s eight cases</h1>" in english
+    assert "Ossification and dystrophic calcification" in english and "póster" not in english
