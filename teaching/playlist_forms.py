@@ -6,6 +6,7 @@ optional on its own; a title is needed in at least one, which the others then fa
 """
 
 import copy
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -25,11 +26,13 @@ STAGE_CHOICES = [
 assert [value for value, _label in STAGE_CHOICES] == list(STAGES)
 
 
+@dataclass
 class Language:
     """One language's fields of a form, for the template: its code, its name, its fields."""
 
-    def __init__(self, code: str, name: str, fields: dict) -> None:
-        self.code, self.name, self.fields = code, name, fields
+    code: str
+    name: str
+    fields: dict
 
 
 class InLanguages(forms.Form):
