@@ -32,6 +32,10 @@ def copy_back(apps, schema_editor):
                 NullIf(f"{field}_en", Value("")), NullIf(f"{field}_es", Value("")), Value("")
             )
             rows.update(**{field: first})
+    # PostgreSQL queues a deferred foreign-key check for each updated step, and refuses to
+    # alter a table (the columns removed next) while checks are pending: run them now.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
