@@ -3,6 +3,9 @@
 A teacher builds a set here and sees only their own; a superuser sees every set. Cases are
 picked by autocomplete and named by their neutral title and public code, so a set can be
 built, or shown on a projector, without the list of cases giving their diagnoses away.
+
+Playlists are built on their own pages; here a superuser reads and mends them, each text in
+English and in Spanish.
 """
 
 from django import forms
@@ -13,10 +16,12 @@ from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
+from atlas.lib.i18n import field_for, language_codes
 from cases.models import Case
 
-from .models import Answer, Attempt, CuratedSet, CuratedSetCase, Quiz
+from .models import Answer, Attempt, CuratedSet, CuratedSetCase, Playlist, PlaylistItem, Quiz
 
 
 def case_label(case: Case) -> str:
@@ -117,6 +122,50 @@ class CuratedSetAdmin(admin.ModelAdmin):
     def results_link(self, curated_set: CuratedSet) -> str:
         url = reverse("teaching:set_results", args=[curated_set.code])
         return format_html('<a href="{}">{}</a>', url, _("Results"))
+
+
+class PlaylistItemInline(TranslationStackedInline):
+    model = PlaylistItem
+    extra = 0
+    fields = ("position", "case", "question", "stages", "title", "text", "notes")
+    autocomplete_fields = ("case",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The same picker as the sets': code and neutral title, never the diagnosis.
+        if db_field.name == "case":
+            kwargs["widget"] = CaseAutocomplete(db_field, self.admin_site)
+            kwargs["form_class"] = CaseChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PlaylistAdminForm(forms.ModelForm):
+    """As on the playlist's own form, a title in one language is enough."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for lang in language_codes():
+            if field_for("title", lang) in self.fields:
+                self.fields[field_for("title", lang)].required = False
+
+    def clean(self) -> dict:
+        data = super().clean()
+        columns = [field_for("title", lang) for lang in language_codes()]
+        if not any((data.get(column) or "").strip() for column in columns):
+            self.add_error(columns[0], _("Give the playlist a title, in at least one language."))
+        return data
+
+
+@admin.register(Playlist)
+class PlaylistAdmin(TranslationAdmin):
+    form = PlaylistAdminForm
+    list_display = ("title", "code", "owner", "visibility", "updated_at")
+    list_filter = ("visibility",)
+    list_select_related = ("owner",)
+    search_fields = ("code", "title_en", "title_es")
+    fields = ("title", "description", "code", "owner", "visibility", "editors")
+    readonly_fields = ("code",)
+    filter_horizontal = ("editors",)
+    inlines = [PlaylistItemInline]
 
 
 class ReadOnlyForSuperusers(admin.ModelAdmin):

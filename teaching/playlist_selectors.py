@@ -1,7 +1,9 @@
 """Reads of playlists: the lists a reader sees, and one playlist with its steps."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 
+from atlas.lib.i18n import current_language, field_for, language_codes
 from cases.models import Case, Image, Study
 from diagnosis.models import Entity
 
@@ -9,8 +11,20 @@ from .models import Playlist, PlaylistItem
 from .permissions import is_teacher
 
 
+def _in_title_order(playlists: QuerySet[Playlist]) -> QuerySet[Playlist]:
+    """By the title the reader sees: theirs, else the first other language that has one."""
+    reader = current_language()
+    order = [reader, *(lang for lang in language_codes() if lang != reader)]
+    shown = Coalesce(
+        *(NullIf(field_for("title", lang), Value("")) for lang in order),
+        Value(""),
+        output_field=CharField(),
+    )
+    return playlists.annotate(shown_title=shown).order_by("shown_title", "pk")
+
+
 def playlists_public() -> QuerySet[Playlist]:
-    return (
+    return _in_title_order(
         Playlist.objects.filter(visibility=Playlist.Visibility.PUBLIC)
         .select_related("owner")
         .annotate(n_steps=Count("items"))
@@ -21,7 +35,7 @@ def playlists_of(user) -> QuerySet[Playlist]:
     """The playlists a teacher owns or that are shared with them."""
     if not is_teacher(user):
         return Playlist.objects.none()
-    return (
+    return _in_title_order(
         Playlist.objects.filter(Q(owner=user) | Q(editors=user))
         .distinct()
         .select_related("owner")
@@ -34,9 +48,11 @@ def playlists_editable_by(user) -> list[Playlist]:
     if not is_teacher(user):
         return []
     return list(
-        Playlist.objects.filter(Q(owner=user) | Q(editors=user))
-        .distinct()
-        .only("pk", "code", "title")
+        _in_title_order(
+            Playlist.objects.filter(Q(owner=user) | Q(editors=user))
+            .distinct()
+            .only("pk", "code", *(field_for("title", lang) for lang in language_codes()))
+        )
     )
 
 

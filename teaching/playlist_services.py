@@ -1,15 +1,22 @@
 """Writes to playlists: building one, its steps and their order, copies and the demo's.
 
+Texts (titles, descriptions, slide texts, notes) are written in each of the site's languages:
+a service takes them as {"en": ..., "es": ...}, or a bare string for the default language.
+A language left empty falls back to the other when read (modeltranslation's fallback).
+
 Positions run 1..n without gaps. Every write that moves steps locks the playlist's row first
 (select_for_update), so two submits of the same form run one after the other and the unique
 (playlist, position) constraint never sees two steps in one place.
 """
+
+from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from atlas.lib.i18n import field_for, language_codes
 from cases.models import Case
 
 from .models import Playlist, PlaylistItem
@@ -20,8 +27,46 @@ STAGES = ("history", "images", "findings", "discussion")
 OFFSET = 10000
 
 
+# A text in each language, {"en": ..., "es": ...}; a bare string is the default language's.
+Texts = Mapping[str, str] | str
+
+
 class PlaylistError(ValueError):
     """The request cannot be done; the message says why, in the reader's words."""
+
+
+def _by_language(texts: Texts) -> dict[str, str]:
+    given = texts if isinstance(texts, Mapping) else {language_codes()[0]: texts}
+    return {lang: str(given[lang] or "") for lang in language_codes() if lang in given}
+
+
+def _write(row, field: str, texts: Texts, *, strip: bool = False) -> None:
+    """Set `field` in each language `texts` gives; a language it does not give is kept."""
+    for lang, text in _by_language(texts).items():
+        setattr(row, field_for(field, lang), text.strip() if strip else text)
+
+
+def _columns(field: str, texts: Texts, *, strip: bool = False) -> dict[str, str]:
+    """`field`'s column for every language, "" where `texts` gives none: for a new row."""
+    given = _by_language(texts)
+    return {
+        field_for(field, lang): given.get(lang, "").strip() if strip else given.get(lang, "")
+        for lang in language_codes()
+    }
+
+
+def _titled(columns: Mapping[str, str]) -> bool:
+    """A title in at least one language, among these columns."""
+    return any(columns.get(field_for("title", lang), "").strip() for lang in language_codes())
+
+
+def _copies(row, fields: tuple[str, ...]) -> dict[str, str]:
+    """Every language's column of `fields`, as they are on `row`."""
+    return {
+        field_for(field, lang): getattr(row, field_for(field, lang)) or ""
+        for field in fields
+        for lang in language_codes()
+    }
 
 
 def may_edit(user, playlist: Playlist) -> bool:
@@ -66,18 +111,23 @@ def clean_stages(stages) -> list[str]:
 
 @transaction.atomic
 def playlist_create(
-    *, owner, title: str, description: str = "", visibility: str = Playlist.Visibility.PRIVATE
+    *, owner, title: Texts, description: Texts = "", visibility: str = Playlist.Visibility.PRIVATE
 ) -> Playlist:
-    if not title.strip():
+    """A new playlist; its title may be in one language only, the other reads it then."""
+    texts = {**_columns("title", title, strip=True), **_columns("description", description)}
+    if not _titled(texts):
         raise PlaylistError(_("A playlist needs a title."))
-    return Playlist.objects.create(
-        owner=owner, title=title.strip(), description=description, visibility=visibility
-    )
+    return Playlist.objects.create(owner=owner, visibility=visibility, **texts)
 
 
 @transaction.atomic
 def playlist_update(
-    *, playlist: Playlist, title: str, description: str, visibility: str, editor_names: list[str]
+    *,
+    playlist: Playlist,
+    title: Texts,
+    description: Texts,
+    visibility: str,
+    editor_names: list[str],
 ) -> Playlist:
     """Change the playlist's words and visibility, and share it with these teachers."""
     users = get_user_model().objects.filter(username__in=editor_names)
@@ -91,7 +141,10 @@ def playlist_update(
             _("Not a teacher: %(names)s") % {"names": ", ".join(sorted(not_teachers))}
         )
     playlist = _locked(playlist)
-    playlist.title, playlist.description = title.strip(), description
+    _write(playlist, "title", title, strip=True)
+    _write(playlist, "description", description)
+    if not _titled(_copies(playlist, ("title",))):
+        raise PlaylistError(_("A playlist needs a title."))
     playlist.visibility = visibility
     playlist.save()
     playlist.editors.set([user for user in found.values() if user.pk != playlist.owner_id])
@@ -108,29 +161,31 @@ def playlist_item_add(
     *,
     playlist: Playlist,
     case: Case | None = None,
-    title: str = "",
-    text: str = "",
+    title: Texts = "",
+    text: Texts = "",
     question: str = PlaylistItem.Ask.DIAGNOSIS,
 ) -> PlaylistItem:
     """Append a case step, or a title slide when no case is given."""
-    if case is None and not title.strip():
-        raise PlaylistError(_("A title slide needs a title."))
-    playlist = _locked(playlist)
     if case is None:
-        return _append(playlist, title=title.strip(), text=text, question=PlaylistItem.Ask.NONE)
-    return _append(playlist, case=case, question=question, stages=list(STAGES))
+        slide = {**_columns("title", title, strip=True), **_columns("text", text)}
+        if not _titled(slide):
+            raise PlaylistError(_("A title slide needs a title."))
+        return _append(_locked(playlist), question=PlaylistItem.Ask.NONE, **slide)
+    return _append(_locked(playlist), case=case, question=question, stages=list(STAGES))
 
 
 @transaction.atomic
 def playlist_item_update(
-    *, item: PlaylistItem, question: str, stages, notes: str, title: str = "", text: str = ""
+    *, item: PlaylistItem, question: str, stages, notes: Texts, title: Texts = "", text: Texts = ""
 ) -> PlaylistItem:
+    """Change a step's notes, and a slide's words or a case step's question and stages."""
     _locked(item.playlist)
-    item.notes = notes
+    _write(item, "notes", notes)
     if item.is_slide:
-        if not title.strip():
+        _write(item, "title", title, strip=True)
+        _write(item, "text", text)
+        if not _titled(_copies(item, ("title",))):
             raise PlaylistError(_("A title slide needs a title."))
-        item.title, item.text = title.strip(), text
     else:
         item.question, item.stages = question, clean_stages(stages)
     item.save()
@@ -172,13 +227,13 @@ def playlist_reorder(*, playlist: Playlist, ordered_ids: list[int]) -> None:
 
 @transaction.atomic
 def playlist_duplicate(*, playlist: Playlist, owner) -> Playlist:
-    """A private copy owned by `owner`, with every step; not shared with anyone."""
-    copy = Playlist.objects.create(
-        owner=owner,
-        title=f"{playlist.title} (2)"[:150],
-        description=playlist.description,
-        visibility=Playlist.Visibility.PRIVATE,
-    )
+    """A private copy owned by `owner`, with every step in every language; not shared."""
+    texts = _copies(playlist, ("title", "description"))
+    for lang in language_codes():
+        title = field_for("title", lang)
+        if texts[title]:
+            texts[title] = f"{texts[title][:146]} (2)"
+    copy = Playlist.objects.create(owner=owner, visibility=Playlist.Visibility.PRIVATE, **texts)
     PlaylistItem.objects.bulk_create(
         PlaylistItem(
             playlist=copy,
@@ -186,9 +241,7 @@ def playlist_duplicate(*, playlist: Playlist, owner) -> Playlist:
             case_id=item.case_id,
             question=item.question,
             stages=item.stages,
-            title=item.title,
-            text=item.text,
-            notes=item.notes,
+            **_copies(item, ("title", "text", "notes")),
         )
         for item in playlist.items.order_by("position")
     )
@@ -202,26 +255,34 @@ def playlist_delete(*, playlist: Playlist) -> None:
 
 @transaction.atomic
 def playlists_load(*, data: dict, owner=None) -> int:
-    """Load the demo's playlists (fixtures/README.md describes the format); idempotent by
-    title and owner: a playlist already there has its steps replaced."""
+    """Load the demo's playlists (fixtures/README.md describes the format): each text in
+    each language, {"en": ..., "es": ...}. Idempotent by English title and owner: a playlist
+    already there has its texts and steps replaced."""
     loaded = 0
+    default = field_for("title", language_codes()[0])
     for row in data.get("playlists", []):
+        title = _columns("title", row["title"], strip=True)
         playlist, _created = Playlist.objects.update_or_create(
-            title=row["title"],
+            **{default: title.pop(default)},
             owner=owner,
             defaults={
-                "description": row.get("description", ""),
+                **title,
+                **_columns("description", row.get("description", "")),
                 "visibility": row.get("visibility", Playlist.Visibility.PUBLIC),
             },
         )
         playlist.items.all().delete()
         steps = []
         for position, step in enumerate(row.get("steps", []), start=1):
-            fields = {"title": step.get("title", ""), "text": step.get("text", "")}
+            fields = {
+                **_columns("title", step.get("title", ""), strip=True),
+                **_columns("text", step.get("text", "")),
+                **_columns("notes", step.get("notes", "")),
+            }
             if "case" in step:
                 case = Case.objects.filter(slug=step["case"]).first()
                 if case is None:
-                    raise PlaylistError(f"playlist {row['title']!r}: no case {step['case']!r}")
+                    raise PlaylistError(f"playlist {playlist.title!r}: no case {step['case']!r}")
                 fields.update(
                     case=case,
                     question=step.get("question", PlaylistItem.Ask.DIAGNOSIS),
@@ -229,11 +290,7 @@ def playlists_load(*, data: dict, owner=None) -> int:
                 )
             else:
                 fields["question"] = PlaylistItem.Ask.NONE
-            steps.append(
-                PlaylistItem(
-                    playlist=playlist, position=position, notes=step.get("notes", ""), **fields
-                )
-            )
+            steps.append(PlaylistItem(playlist=playlist, position=position, **fields))
         PlaylistItem.objects.bulk_create(steps)
         loaded += 1
     return loaded

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from atlas.lib.i18n import current_language, field_for, language_codes
 from cases.models import Case
 
 from .lib.pptx_export import deck_bytes
@@ -85,12 +86,11 @@ def playlist_new(request: HttpRequest) -> HttpResponse:
         return _refused(request)
     form = PlaylistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         playlist = playlist_create(
             owner=request.user,
-            title=data["title"],
-            description=data["description"],
-            visibility=data["visibility"],
+            title=form.texts_of("title"),
+            description=form.texts_of("description"),
+            visibility=form.cleaned_data["visibility"],
         )
         return redirect("playlists:detail", playlist.code)
     return render(
@@ -101,7 +101,10 @@ def playlist_new(request: HttpRequest) -> HttpResponse:
 def playlist_detail(request: HttpRequest, code: str) -> HttpResponse:
     playlist = _viewable_or_404(request, code)
     editable = may_edit(request.user, playlist)
-    steps = [(item, StepForm(initial=_initial(item))) for item in playlist.items.all()]
+    steps = [
+        (item, StepForm(initial=_initial(item), auto_id=f"step-{item.pk}-%s"))
+        for item in playlist.items.all()
+    ]
     context = {
         "playlist": playlist,
         "steps": steps,
@@ -109,12 +112,19 @@ def playlist_detail(request: HttpRequest, code: str) -> HttpResponse:
         "is_owner": editable
         and (request.user.is_superuser or playlist.owner_id == request.user.pk),
         "can_copy": is_teacher(request.user),
+        "slide_form": SlideForm(auto_id="slide-%s") if editable else None,
     }
     return render(request, "playlists/detail.html", context)
 
 
 def _initial(item: PlaylistItem) -> dict:
-    return {"question": item.question, "stages": item.stages, "notes": item.notes}
+    """A step's settings as its form shows them, each text in each language as stored."""
+    texts = {field_for(name, lang) for name in StepForm.texts for lang in language_codes()}
+    return {
+        "question": item.question,
+        "stages": item.stages,
+        **{column: getattr(item, column) or "" for column in texts},
+    }
 
 
 @login_required
@@ -122,9 +132,9 @@ def playlist_edit(request: HttpRequest, code: str) -> HttpResponse:
     playlist, refusal = _editable(request, code)
     if refusal:
         return refusal
+    texts = {field_for(name, lang) for name in PlaylistForm.texts for lang in language_codes()}
     initial = {
-        "title": playlist.title,
-        "description": playlist.description,
+        **{column: getattr(playlist, column) or "" for column in texts},
         "visibility": playlist.visibility,
         "editors": ", ".join(playlist.editors.values_list("username", flat=True)),
     }
@@ -133,8 +143,10 @@ def playlist_edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             playlist_update(
                 playlist=playlist,
+                title=form.texts_of("title"),
+                description=form.texts_of("description"),
+                visibility=form.cleaned_data["visibility"],
                 editor_names=form.cleaned_data["editors"],
-                **{key: form.cleaned_data[key] for key in ("title", "description", "visibility")},
             )
         except PlaylistError as error:
             form.add_error("editors", str(error))
@@ -190,10 +202,8 @@ def slide_add(request: HttpRequest, code: str) -> HttpResponse:
         return refusal
     form = SlideForm(request.POST)
     if not form.is_valid():
-        return _bad(request, _("A title slide needs a title."))
-    playlist_item_add(
-        playlist=playlist, title=form.cleaned_data["title"], text=form.cleaned_data["text"]
-    )
+        return _bad(request, " ".join(form.messages()))
+    playlist_item_add(playlist=playlist, title=form.texts_of("title"), text=form.texts_of("text"))
     return redirect("playlists:detail", playlist.code)
 
 
@@ -205,9 +215,17 @@ def step_update(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         return refusal
     item, form = _item(playlist, pk), StepForm(request.POST)
     if not form.is_valid():
-        return _bad(request, _("This step's settings could not be read."))
+        message = _("This step's settings could not be read.")
+        return _bad(request, " ".join([message, *form.messages()]))
     try:
-        playlist_item_update(item=item, **form.cleaned_data)
+        playlist_item_update(
+            item=item,
+            question=form.cleaned_data["question"],
+            stages=form.cleaned_data["stages"],
+            notes=form.texts_of("notes"),
+            title=form.texts_of("title"),
+            text=form.texts_of("text"),
+        )
     except PlaylistError as error:
         return _bad(request, str(error))
     return redirect(f"{playlist_url(playlist)}#step-{item.pk}")
@@ -261,7 +279,8 @@ def steps_reorder(request: HttpRequest, code: str) -> HttpResponse:
 
 def playlist_pptx(request: HttpRequest, code: str) -> HttpResponse:
     playlist = _viewable_or_404(request, code)
-    response = HttpResponse(deck_bytes(deck_of(playlist)), content_type=PPTX)
+    deck = deck_bytes(deck_of(playlist), title=playlist.title, language=current_language())
+    response = HttpResponse(deck, content_type=PPTX)
     name = slugify(playlist.title) or playlist.code
     response["Content-Disposition"] = f'attachment; filename="{name}.pptx"'
     return response

@@ -2,6 +2,11 @@
 
 Each slide is a Slide: a title, lines of text, optional PNG bytes with a caption, and
 presenter notes. The deck is 16:9; an image takes the largest size that fits under the title.
+
+The deck is in one language, the reader's: every run of text is marked with it, so PowerPoint
+checks the spelling in that language, and python-pptx's own words are left out (its template
+names an author and says "generated using python-pptx"; an empty placeholder shows "Click to
+add subtitle" while the deck is edited).
 """
 
 import io
@@ -10,12 +15,15 @@ from dataclasses import dataclass, field
 from PIL import Image as PILImage
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.util import Emu, Inches, Pt
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 TITLE_HEIGHT = Inches(1.1)
 CAPTION_HEIGHT = Inches(0.6)
+# The site's languages as PowerPoint names them; the atlas writes British English.
+LANGUAGE_IDS = {"en": MSO_LANGUAGE_ID.ENGLISH_UK, "es": MSO_LANGUAGE_ID.SPANISH_MODERN_SORT}
 
 
 @dataclass
@@ -28,15 +36,30 @@ class Slide:
     section: bool = False  # a title or section slide: big centred title
 
 
-def deck_bytes(slides: list[Slide]) -> bytes:
-    """The .pptx file of `slides`, in order."""
+def deck_bytes(slides: list[Slide], *, title: str = "", language: str = "en") -> bytes:
+    """The .pptx file of `slides`, in order, its text in `language` (a site language code)."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    properties = deck.core_properties
+    properties.title, properties.language = title, LANGUAGE_IDS[language].xml_value
+    properties.author = properties.last_modified_by = properties.comments = ""
     for slide in slides:
         _add(deck, slide)
+    for page in deck.slides:
+        _mark_language(page, LANGUAGE_IDS[language])
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+def _mark_language(page, language_id) -> None:
+    frames = [shape.text_frame for shape in page.shapes if shape.has_text_frame]
+    if page.has_notes_slide:
+        frames.append(page.notes_slide.notes_text_frame)
+    for frame in frames:
+        for paragraph in frame.paragraphs:
+            for run in paragraph.runs:
+                run.font.language_id = language_id
 
 
 def _add(deck, slide: Slide) -> None:
@@ -44,7 +67,12 @@ def _add(deck, slide: Slide) -> None:
     page = deck.slides.add_slide(layout)
     page.shapes.title.text = slide.title
     if slide.section:
-        page.placeholders[1].text = "\n".join(slide.lines)
+        subtitle = page.placeholders[1]
+        text = "\n".join(line for line in slide.lines if line)
+        if text:
+            subtitle.text = text
+        else:
+            subtitle.element.getparent().remove(subtitle.element)
     else:
         page.shapes.title.left, page.shapes.title.top = MARGIN, Inches(0.2)
         page.shapes.title.width, page.shapes.title.height = WIDTH - 2 * MARGIN, TITLE_HEIGHT

@@ -4,9 +4,10 @@ import re
 import pytest
 from django.urls import reverse
 from pptx import Presentation
+from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from teaching.models import PlaylistItem
+from teaching.models import Playlist, PlaylistItem
 from tests.builders import make_case
 from tests.teaching.playlist_builders import make_named_case, make_playlist, with_pixels
 from tests.teaching.teacher_builders import make_teacher
@@ -110,3 +111,79 @@ def test_the_deck_takes_its_images_from_object_storage(s3_media, client):
     slides = list(deck(client, playlist).slides)
 
     assert sum(pictures(slide) for slide in slides) == 2
+
+
+@pytest.fixture
+def bilingual(conference):
+    """The conference with every playlist text in Spanish too."""
+    playlist, case = conference
+    Playlist.objects.filter(pk=playlist.pk).update(
+        title_en="Monday", title_es="Lunes", description_en="Four.", description_es="Cuatro."
+    )
+    playlist.items.filter(position=1).update(title_es="Bienvenida", text_es="Las normas")
+    playlist.items.filter(position=2).update(notes_es="Pregunte a la sala")
+    return playlist, case
+
+
+def runs(slide):
+    frames = [shape.text_frame for shape in slide.shapes if shape.has_text_frame]
+    if slide.has_notes_slide:
+        frames.append(slide.notes_slide.notes_text_frame)
+    return [run for frame in frames for paragraph in frame.paragraphs for run in paragraph.runs]
+
+
+def test_a_deck_asked_for_in_spanish_is_in_spanish_its_fixed_words_too(client, bilingual):
+    playlist, _case = bilingual
+    response = client.get(f"/es/playlists/{playlist.code}/slides.pptx")
+    assert response["Content-Disposition"] == 'attachment; filename="lunes.pptx"'
+    presentation = Presentation(io.BytesIO(response.content))
+    slides = list(presentation.slides)
+    titles = [slide.shapes.title.text for slide in slides]
+    assert titles[:3] == ["Lunes", "Bienvenida", "Caso 1"]
+    assert "Cuatro." in texts(slides[0]) and "Las normas" in texts(slides[1])
+    assert "Una historia." in texts(slides[2])
+    assert titles[5:] == [
+        "Caso 1: ¿Cuál es el diagnóstico?",
+        "Caso 1: Respuesta",
+        "Caso 1: Puntos clave",
+    ]
+    assert slides[2].notes_slide.notes_text_frame.text == "Pregunte a la sala"
+    # PowerPoint checks the spelling in Spanish, and python-pptx's own words are gone.
+    assert {run.font.language_id for slide in slides for run in runs(slide)} == {
+        MSO_LANGUAGE_ID.SPANISH_MODERN_SORT
+    }
+    properties = presentation.core_properties
+    assert (properties.title, properties.language) == ("Lunes", "es-ES")
+    assert (properties.author, properties.last_modified_by, properties.comments) == ("", "", "")
+
+
+def test_the_same_deck_from_an_english_page_is_in_english(client, bilingual):
+    playlist, _case = bilingual
+    presentation = Presentation(
+        io.BytesIO(client.get(f"/en/playlists/{playlist.code}/slides.pptx").content)
+    )
+    titles = [slide.shapes.title.text for slide in presentation.slides]
+    assert titles[:3] == ["Monday", "Welcome", "Case 1"]
+    assert presentation.core_properties.language == "en-GB"
+    languages = {run.font.language_id for slide in presentation.slides for run in runs(slide)}
+    assert languages == {MSO_LANGUAGE_ID.ENGLISH_UK}
+
+
+def test_a_title_slide_without_a_text_has_no_empty_placeholder_to_fill(client, bilingual):
+    # An empty subtitle shows PowerPoint's "Click to add subtitle", in English, while editing.
+    playlist, _case = bilingual
+    playlist.items.filter(position=1).update(text_en="", text_es="")
+    Playlist.objects.filter(pk=playlist.pk).update(description_en="", description_es="")
+    slides = list(deck(client, playlist).slides)
+    for slide in slides[:2]:
+        assert [shape.text_frame.text for shape in slide.placeholders] == [slide.shapes.title.text]
+
+
+def test_the_handout_asked_for_in_spanish_is_in_spanish(client, bilingual):
+    playlist, _case = bilingual
+    body = client.get(f"/es/playlists/{playlist.code}/handout/").content.decode()
+    assert "<h1>Lunes</h1>" in body and "<p>Cuatro.</p>" in body
+    assert "<h3>Bienvenida</h3><p>Las normas</p>" in body
+    assert "Casos problema" in body and "Una historia." in body
+    for english in ("Monday", "Welcome", "Rules", "A history."):
+        assert english not in body

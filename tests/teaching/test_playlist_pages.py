@@ -1,7 +1,12 @@
+import json
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from teaching.models import Playlist
+from teaching.playlist_services import playlists_load
 from tests.builders import make_case
 from tests.teaching.playlist_builders import make_named_case, make_playlist, positions
 from tests.teaching.teacher_builders import make_teacher
@@ -46,7 +51,9 @@ def test_anonymous_visitors_are_sent_to_log_in_and_residents_refused(client, res
 
 def test_a_teacher_creates_a_playlist_and_lands_on_it(client, teacher):
     client.force_login(teacher)
-    response = client.post(reverse("playlists:new"), {"title": "Tuesday", "visibility": "unlisted"})
+    response = client.post(
+        reverse("playlists:new"), {"title_en": "Tuesday", "visibility": "unlisted"}
+    )
     playlist = Playlist.objects.get()
     assert response["Location"] == detail(playlist)
     assert (playlist.owner, playlist.visibility) == (teacher, "unlisted")
@@ -54,7 +61,7 @@ def test_a_teacher_creates_a_playlist_and_lands_on_it(client, teacher):
 
 def test_a_playlist_without_a_title_is_refused_with_the_form_again(client, teacher):
     client.force_login(teacher)
-    response = client.post(reverse("playlists:new"), {"title": "", "visibility": "private"})
+    response = client.post(reverse("playlists:new"), {"title_en": "", "visibility": "private"})
     assert response.status_code == 400 and not Playlist.objects.exists()
 
 
@@ -77,13 +84,15 @@ def test_sharing_with_a_teacher_lets_them_edit(client, teacher):
     client.force_login(teacher)
     response = client.post(
         reverse("playlists:edit", args=[playlist.code]),
-        {"title": "Renamed", "visibility": "private", "editors": "other"},
+        {"title_en": "Renamed", "visibility": "private", "editors": "other"},
     )
     assert response.status_code == 302
     client.force_login(other)
     body = client.get(detail(playlist)).content.decode()
     assert "Renamed" in body and "Move up" in body
-    response = client.post(reverse("playlists:add_slide", args=[playlist.code]), {"title": "Break"})
+    response = client.post(
+        reverse("playlists:add_slide", args=[playlist.code]), {"title_en": "Break"}
+    )
     assert response.status_code == 302 and positions(playlist)[-1] == "Break"
 
 
@@ -92,7 +101,7 @@ def test_sharing_with_an_unknown_name_shows_the_error_on_the_form(client, teache
     client.force_login(teacher)
     response = client.post(
         reverse("playlists:edit", args=[playlist.code]),
-        {"title": "Renamed", "visibility": "private", "editors": "ghost"},
+        {"title_en": "Renamed", "visibility": "private", "editors": "ghost"},
     )
     assert response.status_code == 400 and "ghost" in response.content.decode()
     playlist.refresh_from_db()
@@ -181,7 +190,7 @@ def test_removing_a_step_and_changing_its_question_and_stages(client, teacher):
     step_a, step_b = playlist.items.order_by("position")
     client.post(
         reverse("playlists:step", args=[playlist.code, step_b.pk]),
-        {"question": "mechanism", "stages": ["history", "images"], "notes": "Pause here"},
+        {"question": "mechanism", "stages": ["history", "images"], "notes_en": "Pause here"},
     )
     step_b.refresh_from_db()
     assert (step_b.question, step_b.stages, step_b.notes) == (
@@ -249,3 +258,171 @@ def test_the_playlist_page_is_in_spanish_under_es(client, teacher):
     client.force_login(teacher)
     body = client.get("/es" + detail(playlist)[3:]).content.decode()
     assert "Subir" in body and "Move up" not in body
+
+
+def test_the_new_playlist_form_asks_the_title_and_description_in_english_and_spanish(
+    client, teacher
+):
+    client.force_login(teacher)
+    body = client.get(reverse("playlists:new")).content.decode()
+    for name in ("title_en", "title_es", "description_en", "description_es"):
+        assert f'name="{name}"' in body
+    assert "<legend>English</legend>" in body and "<legend>Spanish</legend>" in body
+    # The browser checks the Spanish fields' spelling in Spanish.
+    assert 'name="title_es" maxlength="150" lang="es"' in body
+
+
+def test_a_playlist_saved_in_both_languages_reads_in_each_readers_language(client, teacher):
+    client.force_login(teacher)
+    client.post(
+        reverse("playlists:new"),
+        {
+            "title_en": "Monday",
+            "title_es": "Lunes",
+            "description_en": "Four unknowns.",
+            "description_es": "Cuatro casos problema.",
+            "visibility": "public",
+        },
+    )
+    playlist = Playlist.objects.get()
+    english = client.get(f"/en/playlists/{playlist.code}/").content.decode()
+    spanish = client.get(f"/es/playlists/{playlist.code}/").content.decode()
+    assert "<h1>Monday</h1>" in english and "Four unknowns." in english
+    assert "<h1>Lunes</h1>" in spanish and "Cuatro casos problema." in spanish
+    assert "Monday" not in spanish
+    assert "Lunes" in client.get("/es/playlists/").content.decode()
+
+
+def test_a_title_in_spanish_only_is_kept_and_english_readers_see_it(client, teacher):
+    client.force_login(teacher)
+    response = client.post(
+        reverse("playlists:new"), {"title_en": "", "title_es": "Lunes", "visibility": "public"}
+    )
+    playlist = Playlist.objects.get()
+    assert response.status_code == 302 and (playlist.title_en, playlist.title_es) == ("", "Lunes")
+    assert "<h1>Lunes</h1>" in client.get(f"/en/playlists/{playlist.code}/").content.decode()
+
+
+def test_a_playlist_without_a_title_in_any_language_says_so_on_the_form(client, teacher):
+    client.force_login(teacher)
+    response = client.post(
+        reverse("playlists:new"), {"title_en": " ", "title_es": "", "visibility": "private"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and not Playlist.objects.exists()
+    assert "Give the playlist a title, in at least one language." in body
+
+
+def test_a_spanish_title_too_long_is_refused_on_the_form_with_what_was_typed(client, teacher):
+    client.force_login(teacher)
+    response = client.post(
+        reverse("playlists:new"),
+        {"title_en": "Monday", "title_es": "L" * 151, "visibility": "private"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and not Playlist.objects.exists()
+    assert "at most 150 characters" in body and 'value="Monday"' in body
+
+
+def test_the_edit_form_shows_both_languages_and_saves_a_change_to_one(client, teacher):
+    playlist = make_playlist(owner=teacher)
+    Playlist.objects.filter(pk=playlist.pk).update(title_es="Lunes", description_es="Cuatro.")
+    client.force_login(teacher)
+    body = client.get(reverse("playlists:edit", args=[playlist.code])).content.decode()
+    assert 'value="Monday conference"' in body and 'value="Lunes"' in body and "Cuatro." in body
+    response = client.post(
+        reverse("playlists:edit", args=[playlist.code]),
+        {
+            "title_en": "Monday conference",
+            "title_es": "Sesión del lunes",
+            "description_es": "Cuatro.",
+            "visibility": "private",
+        },
+    )
+    playlist.refresh_from_db()
+    assert response.status_code == 302
+    assert (playlist.title_en, playlist.title_es, playlist.description_es) == (
+        "Monday conference",
+        "Sesión del lunes",
+        "Cuatro.",
+    )
+
+
+def test_a_slide_is_added_and_its_settings_changed_in_both_languages(client, teacher):
+    playlist = make_playlist(owner=teacher, visibility="public")
+    client.force_login(teacher)
+    client.post(
+        reverse("playlists:add_slide", args=[playlist.code]),
+        {"title_en": "Break", "title_es": "Pausa", "text_en": "Tea", "text_es": "Té"},
+    )
+    slide = playlist.items.get()
+    assert (slide.title_en, slide.title_es, slide.text_es) == ("Break", "Pausa", "Té")
+    body = client.get(f"/es/playlists/{playlist.code}/").content.decode()
+    assert 'class="step__title">Pausa</strong>' in body
+    assert f'id="step-{slide.pk}-title_es"' in body
+    client.post(
+        reverse("playlists:step", args=[playlist.code, slide.pk]),
+        {
+            "question": "none",
+            "title_en": "Coffee",
+            "title_es": "Café",
+            "text_en": "",
+            "text_es": "",
+            "notes_en": "Ten minutes",
+            "notes_es": "Diez minutos",
+        },
+    )
+    slide.refresh_from_db()
+    assert (slide.title_en, slide.title_es, slide.notes_es) == ("Coffee", "Café", "Diez minutos")
+
+
+def test_a_slide_without_a_title_or_with_one_too_long_is_a_400_that_says_why(client, teacher):
+    playlist = make_playlist(owner=teacher)
+    client.force_login(teacher)
+    url = reverse("playlists:add_slide", args=[playlist.code])
+    response = client.post(url, {"title_en": "", "title_es": " ", "text_es": "Té"})
+    assert response.status_code == 400 and "A title slide needs a title." in response.text
+    response = client.post(url, {"title_en": "Break", "title_es": "P" * 151})
+    assert response.status_code == 400 and "Slide title (Spanish)" in response.text
+    slide = playlist.items.create(position=1, title_en="Break")
+    response = client.post(
+        reverse("playlists:step", args=[playlist.code, slide.pk]),
+        {"question": "none", "title_en": "", "title_es": ""},
+    )
+    assert response.status_code == 400 and "A title slide needs a title." in response.text
+    assert not playlist.items.exclude(pk=slide.pk).exists()
+    slide.refresh_from_db()
+    assert slide.title_en == "Break"
+
+
+def test_the_playlists_are_listed_by_the_title_each_reader_sees(client, teacher):
+    for english, spanish in (("Alpha", "Zeta"), ("Beta", "Alfa"), ("Gamma", "")):
+        playlist = make_playlist(owner=teacher, title=english, visibility="public")
+        Playlist.objects.filter(pk=playlist.pk).update(title_es=spanish)
+    english = client.get("/en/playlists/").content.decode()
+    spanish = client.get("/es/playlists/").content.decode()
+    assert english.index("Alpha") < english.index("Beta") < english.index("Gamma")
+    # Gamma has no Spanish title: it is listed, and sorted, by its English one.
+    assert spanish.index("Alfa") < spanish.index("Gamma") < spanish.index("Zeta")
+
+
+def test_the_demo_playlist_reads_in_spanish_on_spanish_pages_and_in_english_on_english_ones(
+    client,
+):
+    data = json.loads(
+        (Path(settings.BASE_DIR) / "fixtures" / "calcifications" / "playlists.json").read_text()
+    )
+    for step in data["playlists"][0]["steps"]:
+        if "case" in step:
+            make_case(slug=step["case"])
+    playlists_load(data=data)
+    playlist = Playlist.objects.get()
+    listing = client.get("/es/playlists/").content.decode()
+    spanish = client.get(f"/es/playlists/{playlist.code}/").content.decode()
+    english = client.get(f"/en/playlists/{playlist.code}/").content.decode()
+    assert "Calcificaciones de partes blandas: los ocho casos del póster" in listing
+    assert "<h1>Calcificaciones de partes blandas: los ocho casos del póster</h1>" in spanish
+    assert "Osificación y calcificación distrófica" in spanish
+    assert "Ocho casos problema." in spanish and "Eight unknowns" not in spanish
+    assert "<h1>Soft-tissue calcifications: the poster&#x27;s eight cases</h1>" in english
+    assert "Ossification and dystrophic calcification" in english and "póster" not in english

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from teaching.models import Playlist, PlaylistItem
 from teaching.playlist_services import (
@@ -164,3 +165,145 @@ def test_a_demo_playlist_naming_a_missing_case_loads_nothing():
     with pytest.raises(PlaylistError):
         playlists_load(data=data)
     assert not Playlist.objects.exists()
+
+
+def test_a_playlist_is_written_in_both_languages_and_each_reader_gets_theirs(teacher):
+    playlist = playlist_create(
+        owner=teacher,
+        title={"en": " Monday ", "es": " Lunes "},
+        description={"en": "Four unknowns.", "es": "Cuatro casos problema."},
+    )
+    playlist.refresh_from_db()
+    assert playlist.title == "Monday" and playlist.description == "Four unknowns."
+    with translation.override("es"):
+        assert playlist.title == "Lunes" and playlist.description == "Cuatro casos problema."
+
+
+def test_a_title_in_one_language_is_enough_and_the_other_reads_it(teacher):
+    playlist = playlist_create(owner=teacher, title={"en": "", "es": "Lunes"})
+    slide = playlist_item_add(playlist=playlist, title={"en": "", "es": "Descanso"})
+    assert (playlist.title, slide.title) == ("Lunes", "Descanso")
+    with pytest.raises(PlaylistError):
+        playlist_create(owner=teacher, title={"en": " ", "es": ""})
+    with pytest.raises(PlaylistError):
+        playlist_item_add(playlist=playlist, title={"en": "", "es": "  "})
+    assert Playlist.objects.count() == 1 and playlist.items.count() == 1
+
+
+def test_an_update_changes_the_languages_it_is_given_and_keeps_the_others(teacher):
+    playlist = make_playlist(owner=teacher, cases=[make_case()])
+    item = playlist.items.get()
+    playlist_item_update(
+        item=item, question="diagnosis", stages=[], notes={"en": "Ask Ana", "es": "Pregunte a Ana"}
+    )
+    playlist_item_update(item=item, question="diagnosis", stages=[], notes={"en": "Ask Luis"})
+    item.refresh_from_db()
+    assert (item.notes_en, item.notes_es) == ("Ask Luis", "Pregunte a Ana")
+    playlist_update(
+        playlist=playlist,
+        title={"en": "Monday", "es": "Lunes"},
+        description={"en": "", "es": ""},
+        visibility="private",
+        editor_names=[],
+    )
+    with pytest.raises(PlaylistError):
+        playlist_update(
+            playlist=playlist,
+            title={"en": "", "es": ""},
+            description={},
+            visibility="private",
+            editor_names=[],
+        )
+    playlist.refresh_from_db()
+    assert (playlist.title_en, playlist.title_es) == ("Monday", "Lunes")
+
+
+def test_a_slide_keeps_a_title_while_one_language_has_it(teacher):
+    playlist = make_playlist(owner=teacher)
+    slide = playlist_item_add(playlist=playlist, title={"en": "Break", "es": "Pausa"})
+    playlist_item_update(
+        item=slide, question="none", stages=[], notes="", title={"en": ""}, text={"es": "Café"}
+    )
+    slide.refresh_from_db()
+    assert (slide.title_en, slide.title_es, slide.text_es) == ("", "Pausa", "Café")
+    with pytest.raises(PlaylistError):
+        playlist_item_update(
+            item=slide, question="none", stages=[], notes="", title={"en": "", "es": ""}
+        )
+    slide.refresh_from_db()
+    assert slide.title_es == "Pausa"
+
+
+def test_a_duplicate_copies_every_text_in_both_languages(teacher):
+    original = playlist_create(
+        owner=teacher, title={"en": "Monday", "es": "Lunes"}, description={"es": "Cuatro."}
+    )
+    playlist_item_add(
+        playlist=original, title={"en": "Break", "es": "Pausa"}, text={"en": "Tea", "es": "Té"}
+    )
+    playlist_item_add(playlist=original, case=make_case())
+    playlist_item_update(
+        item=original.items.get(position=2),
+        question="diagnosis",
+        stages=[],
+        notes={"en": "Ask Ana", "es": "Pregunte a Ana"},
+    )
+    copy = playlist_duplicate(playlist=original, owner=make_teacher(username="other"))
+    assert (copy.title_en, copy.title_es, copy.description_es) == (
+        "Monday (2)",
+        "Lunes (2)",
+        "Cuatro.",
+    )
+    slide, case_step = copy.items.order_by("position")
+    assert (slide.title_en, slide.title_es, slide.text_en, slide.text_es) == (
+        "Break",
+        "Pausa",
+        "Tea",
+        "Té",
+    )
+    assert (case_step.notes_en, case_step.notes_es) == ("Ask Ana", "Pregunte a Ana")
+
+
+def test_a_duplicate_of_a_long_title_stays_within_the_column_and_ends_with_its_number(teacher):
+    original = playlist_create(owner=teacher, title={"en": "x" * 150, "es": "Lunes"})
+    copy = playlist_duplicate(playlist=original, owner=teacher)
+    assert len(copy.title_en) == 150 and copy.title_en.endswith(" (2)")
+    assert copy.title_es == "Lunes (2)"
+
+
+def test_the_demo_playlist_file_gives_every_text_in_english_and_spanish():
+    data = json.loads(
+        (Path(settings.BASE_DIR) / "fixtures" / "calcifications" / "playlists.json").read_text()
+    )
+    for step in data["playlists"][0]["steps"]:
+        if "case" in step:
+            make_case(slug=step["case"])
+    playlists_load(data=data)
+    playlist = Playlist.objects.get()
+    assert playlist.title_es.startswith("Calcificaciones de partes blandas")
+    assert playlist.description_en and playlist.description_es
+    for item in playlist.items.all():
+        for field in ("title", "text", "notes"):
+            english, spanish = getattr(item, f"{field}_en"), getattr(item, f"{field}_es")
+            assert bool(english) == bool(spanish), (item.position, field)
+            assert not english or english != spanish, (item.position, field)
+    slides = [item for item in playlist.items.all() if item.is_slide]
+    assert len(slides) == 2 and all(item.title_es for item in slides)
+
+
+def test_loading_the_demo_again_updates_a_playlist_from_before_the_translations():
+    # A database loaded before the translations has the English title in title_en only.
+    data = {
+        "playlists": [
+            {
+                "title": {"en": "Friday", "es": "Viernes"},
+                "steps": [{"title": {"en": "Welcome", "es": "Bienvenida"}}],
+            }
+        ]
+    }
+    Playlist.objects.create(title_en="Friday", visibility="public")
+    playlists_load(data=data)
+    playlists_load(data=data)
+    playlist = Playlist.objects.get()
+    assert playlist.title_es == "Viernes"
+    assert [(i.title_en, i.title_es) for i in playlist.items.all()] == [("Welcome", "Bienvenida")]
