@@ -86,7 +86,17 @@ def _state_query(code: str):
     return (
         LiveSession.objects.filter(code=code)
         .annotate(answers=_answers_here())
-        .only("code", "position", "stage", "open_question", "blank", "version", "quiz_id")[:1]
+        .only(
+            "code",
+            "position",
+            "stage",
+            "page",
+            "pages",
+            "open_question",
+            "blank",
+            "version",
+            "quiz_id",
+        )[:1]
     )
 
 

@@ -4,14 +4,15 @@ is what the projector, the presenter view and the phones poll for."""
 from django.db import transaction
 from django.db.models import F
 
-from .lib.live_stages import ACTIONS, QUESTION, moved, stage_name
+from .lib.live_stages import ACTIONS, MAX_PAGES, QUESTION, page_shown, paged, stage_name
 from .live_selectors import steps_of
 from .models import LiveSession
 
 
 def live_session_go(*, session: LiveSession, action: str, number: int = 0) -> LiveSession:
-    """Move the session's place (next, back, goto, reveal) or blank the screen. The question of
-    the step opens when the step reaches its question stage and closes at any other stage."""
+    """Move the session's place (next, back, goto, reveal) or blank the screen. → and ← walk
+    the screens of a long text first. The question of the step opens when the step reaches
+    its question stage and closes at any other stage."""
     if action not in ACTIONS:
         raise ValueError(action)
     with transaction.atomic():
@@ -23,18 +24,44 @@ def live_session_go(*, session: LiveSession, action: str, number: int = 0) -> Li
             row.playlist = session.playlist
             row.quiz = session.quiz
             _items, steps = steps_of(row)
-            position, stage = moved(steps, row.position, row.stage, action, number)
+            here = (row.position, row.stage, page_shown(row.page, row.pages))
+            position, stage, page = paged(steps, here, row.pages, action, number)
             is_question = stage_name(steps, position, stage) == QUESTION
             changes = {
                 "position": position,
                 "stage": stage,
+                "page": page,
                 "blank": False,
                 "open_question": position if is_question else None,
             }
-            if (position, stage, False) == (row.position, row.stage, row.blank):
+            if (position, stage) != (row.position, row.stage):
+                changes["pages"] = 1  # until the projector has measured the new place
+            elif (page, False) == (here[2], row.blank):
                 # → at the very end (or ← at the start) moves nothing: the windows keep what
-                # they show, the projector its page of a long text too.
+                # they show.
                 return row
         LiveSession.objects.filter(pk=row.pk).update(version=F("version") + 1, **changes)
     row.refresh_from_db()
     return row
+
+
+def live_session_measure(
+    *, session: LiveSession, pages: int, version: int
+) -> tuple[LiveSession, bool]:
+    """Take the projector's count of the screens the text at its place fills, measured at
+    `version`; a count measured before the latest change is refused (False), since the place
+    may have moved on."""
+    if not 1 <= pages <= MAX_PAGES:
+        raise ValueError(pages)
+    with transaction.atomic():
+        row = LiveSession.objects.select_for_update().get(pk=session.pk)
+        if row.version != version or row.blank:
+            return row, False
+        if row.pages == pages and row.page <= pages:
+            return row, True
+        page = page_shown(row.page, pages)
+        LiveSession.objects.filter(pk=row.pk).update(
+            version=F("version") + 1, pages=pages, page=page
+        )
+    row.refresh_from_db()
+    return row, True

@@ -41,7 +41,7 @@ from .live_selectors import (
     steps_of,
     tally,
 )
-from .live_services import live_session_go
+from .live_services import live_session_go, live_session_measure
 from .models import Kind, Playlist
 from .permissions import is_teacher
 from .selectors import attempt_for
@@ -88,6 +88,7 @@ def _screen(request: HttpRequest, session) -> dict:
         "stages": steps.get(session.position, []),
         "steps": items,
         "figure_count": _figure_count(item.case) if item and item.case else 0,
+        "page": session.shown_page,
         "number": next((n for n, i in enumerate(items, 1) if i.position == session.position), 0),
         "join_url": _join_url(request, session),
         "controls": [
@@ -166,7 +167,21 @@ def live_presenter(request: HttpRequest, code: str) -> HttpResponse:
     context["presenter_tally"] = tally(question) if question else None
     later = [i for i in context["steps"] if i.position > session.position]
     context["next_item"] = later[0] if later else None
+    context["next_page"] = session.shown_page + 1 if session.shown_page < session.pages else None
     return render(request, "live/presenter.html", context)
+
+
+def _place(session) -> dict:
+    """What the windows share: the place, the screen of its text, the blank screen."""
+    return {
+        "version": session.version,
+        "position": session.position,
+        "stage": session.stage,
+        "page": session.shown_page,
+        "pages": session.pages,
+        "blank": session.blank,
+        "open": session.open_question,
+    }
 
 
 def _state_etag(session) -> str:
@@ -182,16 +197,7 @@ def live_state(request: HttpRequest, code: str) -> HttpResponse:
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
-        response = JsonResponse(
-            {
-                "version": session.version,
-                "position": session.position,
-                "stage": session.stage,
-                "blank": session.blank,
-                "open": session.open_question,
-                "answers": session.answers,
-            }
-        )
+        response = JsonResponse({**_place(session), "answers": session.answers})
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
     return response
@@ -203,13 +209,18 @@ def live_go(request: HttpRequest, code: str) -> HttpResponse:
     if refused:
         return refused
     action = request.POST.get("action", "")
+    applied = True
     try:
         number = int(request.POST.get("number") or 0)
-        session = live_session_go(session=session, action=action, number=number)
+        if action == "pages":
+            version = int(request.POST.get("version") or 0)
+            session, applied = live_session_measure(session=session, pages=number, version=version)
+        else:
+            session = live_session_go(session=session, action=action, number=number)
     except ValueError:
         return _refuse(request, _("The projector cannot do that."), 400)
     if request.headers.get("Accept") == "application/json":
-        return JsonResponse({"version": session.version})
+        return JsonResponse({**_place(session), "applied": applied})
     view = "live:presenter" if request.POST.get("from") == "presenter" else "live:present"
     return redirect(view, session.code)
 

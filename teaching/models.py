@@ -17,6 +17,8 @@ from atlas.lib.i18n import current_language
 from cases.models import Case, Image
 from diagnosis.models import Entity, Mechanism
 
+from .lib.live_stages import page_shown
+
 # Codes read like the cases' own: digits and consonants only, so they never spell a word.
 CODE_ALPHABET = "23456789bcdfghjkmnpqrstvwxz"
 
@@ -471,6 +473,12 @@ class LiveSession(models.Model):
     open_question = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text=_("The quiz question phones may answer now, if any.")
     )
+    page = models.PositiveSmallIntegerField(
+        default=1, help_text=_("The screen of the step's long text the room sees, from 1.")
+    )
+    pages = models.PositiveSmallIntegerField(
+        default=1, help_text=_("How many screens the projector measured the step's text to fill.")
+    )
     blank = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     started_at = models.DateTimeField(auto_now_add=True)
@@ -483,6 +491,10 @@ class LiveSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.playlist} · {self.code}"
+
+    @property
+    def shown_page(self) -> int:
+        return page_shown(self.page, self.pages)
 
     def save(self, *args, **kwargs) -> None:
         if not self.code:

@@ -2,6 +2,9 @@
 // windows poll live:state with If-None-Match every second, so either window drives both.
 // When the place changes the page's #screen is fetched again and swapped in; between moves
 // only the answer count changes. Without this script the Next/Back forms do the same.
+// The screens of a long text are shared too: the projector measures how many the text at its
+// place fills and tells the server, whose → and ← walk them before the next stage, so a key
+// pressed in the presenter window turns the projector's page.
 
 const POLL_MS = 500; // a 304 is cheap, and the tally should follow within a second
 const DIGIT_WAIT_MS = 700; // "1" then "2" within this time goes to step 12
@@ -13,6 +16,8 @@ const goUrl = body.dataset.goUrl;
 const token = document.querySelector('input[name="csrfmiddlewaretoken"]');
 const from = root.classList.contains("presenter") ? "presenter" : "present";
 let version = Number(body.dataset.version);
+let state = null; // the last place the server sent (live:state, or live:go's answer)
+let reported = ""; // the place and count this window last told the server
 let etag = "";
 let digits = "";
 let digitTimer = 0;
@@ -21,9 +26,9 @@ root.classList.add("js");
 
 // -- long texts: a box that does not fit continues over further screens --------------------
 // The text box of a step (class "flow") is cut into pages between its paragraphs and list
-// items, measured here at the screen's real size (a "flow__keep" piece stays on every page);
-// → and Space walk the pages before the next step, ← walks back. A paragraph taller than the
-// whole box is cut between its sentences.
+// items, measured here at the screen's real size (a "flow__keep" piece stays on every page).
+// Which page shows is the room's, from the server. A paragraph taller than the whole box is
+// cut between its sentences.
 let pages = [[]];
 let page = 0;
 
@@ -103,7 +108,59 @@ function fit() {
       pages.push(current);
     }
   }
-  showPage(0);
+  show();
+  report();
+}
+
+// The shared place, for the screen shown: the latest state if it is about this screen's
+// place, else what the server rendered into the screen.
+function room() {
+  const screen = document.getElementById("screen");
+  if (state && screen && placeOf(state) === screen.dataset.place) {
+    return state;
+  }
+  return {
+    version: Number(screen ? screen.dataset.version : version),
+    page: Number(screen ? screen.dataset.roomPage : 1) || 1,
+    pages: Number(screen ? screen.dataset.roomPages : 1) || 1,
+    blank: screen ? screen.dataset.blank === "1" : false,
+  };
+}
+
+function placeOf(shared) {
+  return `${shared.position}.${shared.stage}.${shared.blank ? 1 : 0}`;
+}
+
+function show() {
+  const shared = room();
+  showPage(shared.page - 1);
+  const screen = document.getElementById("screen");
+  if (screen && (from === "presenter" || shared.pages === pages.length || shared.blank)) {
+    // The room's count is this window's: → now walks these pages (tests wait for this).
+    screen.dataset.fitted = "1";
+  }
+}
+
+// Tell the server how many pages the text at this place fills here, once per place and count:
+// two projectors of different sizes then settle on the last one's count, not argue forever.
+async function report() {
+  const screen = document.getElementById("screen");
+  const shared = room();
+  if (from !== "present" || !screen || shared.blank || shared.pages === pages.length) {
+    return;
+  }
+  const key = `${screen.dataset.place}:${pages.length}`;
+  if (reported === key) {
+    return;
+  }
+  reported = key;
+  const answer = await post("pages", pages.length, { version: String(shared.version) });
+  if (answer && !answer.applied) {
+    reported = ""; // measured before the latest change: try again with the next state
+  }
+  if (answer) {
+    await apply(answer);
+  }
 }
 
 function showPage(number) {
@@ -127,28 +184,33 @@ function showPage(number) {
   }
   screen.dataset.page = String(page + 1);
   screen.dataset.pages = String(pages.length);
-  screen.dataset.fitted = "1";
 }
 
-function nextPage() {
-  if (page + 1 < pages.length) {
-    showPage(page + 1);
-    return true;
+// A new state: the projector fetches its screen again when the place changed and otherwise
+// only turns the page; the presenter's screen shows the page too, so it follows every change.
+async function apply(next) {
+  if (state && next.version < state.version) {
+    return; // an answer overtaken by a later one
   }
-  return false;
-}
-
-function previousPage() {
-  if (page > 0) {
-    showPage(page - 1);
-    return true;
+  state = next;
+  version = next.version;
+  const screen = document.getElementById("screen");
+  const stale =
+    !screen ||
+    (from === "presenter"
+      ? Number(screen.dataset.version) !== next.version
+      : screen.dataset.place !== placeOf(next));
+  if (stale) {
+    await refresh();
+  } else {
+    show();
+    await report();
   }
-  return false;
 }
 
-// The key's own move and the next poll may both see a new version: the second fetch finds the
-// screen already at that version and leaves it be, so a page of a long text or the flowchart
-// the teacher has just opened stays. `always` swaps it even so (the presenter's tally).
+// The key's own move and the next poll may both see a new place: the second fetch finds the
+// screen already at that place and leaves it be, so the flowchart the teacher has just opened
+// stays. `always` swaps it even so (the presenter's tally).
 async function refresh(always = false) {
   const response = await fetch(location.href, { headers: { Accept: "text/html" } });
   if (!response.ok) {
@@ -157,10 +219,15 @@ async function refresh(always = false) {
   const page = new DOMParser().parseFromString(await response.text(), "text/html");
   const fresh = page.getElementById("screen");
   const screen = document.getElementById("screen");
-  if (fresh && screen && (always || Number(fresh.dataset.version) !== version)) {
+  const moved =
+    from === "presenter"
+      ? fresh && screen && fresh.dataset.version !== screen.dataset.version
+      : fresh && screen && fresh.dataset.place !== screen.dataset.place;
+  if (fresh && screen && (always || moved)) {
     screen.replaceWith(fresh);
-    version = Number(fresh.dataset.version);
     fit();
+  } else if (screen) {
+    show();
   }
   const place = page.querySelector(".live-controls__place");
   const oldPlace = document.querySelector(".live-controls__place");
@@ -186,11 +253,11 @@ async function poll() {
     const response = await fetch(stateUrl, { headers, cache: "no-store" });
     if (response.status === 200) {
       etag = response.headers.get("ETag") || "";
-      const state = await response.json();
-      if (state.version !== version) {
-        await refresh();
+      const polled = await response.json();
+      if (polled.version !== version) {
+        await apply(polled);
       }
-      showCount(state.answers);
+      showCount(polled.answers);
       if (from === "presenter" && document.querySelector(".presenter__tally .bars")) {
         await refresh(true); // the presenter's tally grows as answers arrive
       }
@@ -201,24 +268,33 @@ async function poll() {
   setTimeout(poll, POLL_MS);
 }
 
-async function go(action, number = 0) {
+async function post(action, number = 0, extra = {}) {
   const data = new FormData();
   data.append("action", action);
   data.append("number", String(number));
   data.append("from", from);
+  for (const [name, value] of Object.entries(extra)) {
+    data.append(name, value);
+  }
   if (token) {
     data.append("csrfmiddlewaretoken", token.value);
   }
-  const response = await fetch(goUrl, {
-    method: "POST",
-    body: data,
-    headers: { Accept: "application/json" },
-  });
-  if (response.ok) {
-    const moved = await response.json();
-    if (moved.version !== version) {
-      await refresh();
-    }
+  try {
+    const response = await fetch(goUrl, {
+      method: "POST",
+      body: data,
+      headers: { Accept: "application/json" },
+    });
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null; // the network dropped: the key is lost, the poll carries on
+  }
+}
+
+async function go(action, number = 0) {
+  const moved = await post(action, number);
+  if (moved && moved.version !== version) {
+    await apply(moved);
   }
 }
 
@@ -259,11 +335,7 @@ document.addEventListener("keydown", (event) => {
     }
   }
   const key = event.key;
-  if (from === "present" && ACTIONS[key] === "next" && nextPage()) {
-    event.preventDefault();
-  } else if (from === "present" && ACTIONS[key] === "back" && previousPage()) {
-    event.preventDefault();
-  } else if (ACTIONS[key]) {
+  if (ACTIONS[key]) {
     event.preventDefault();
     go(ACTIONS[key]);
   } else if (key === "f" || key === "F") {

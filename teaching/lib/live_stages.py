@@ -10,6 +10,11 @@ SLIDE, HISTORY, IMAGES, QUESTION, ANSWER, FINDINGS = (
     "findings",
 )
 ACTIONS = ("next", "back", "goto", "reveal", "blank")
+# The most screens one text box may be measured to fill; a larger count is a broken report.
+MAX_PAGES = 50
+# Stored as the page after ← into a long text: its last screen, whatever the projector then
+# measures (the page shown is never past the page count).
+LAST_PAGE = 32767
 
 
 def stages_for(*, is_slide: bool, asks: bool, chosen: list[str] | None) -> list[str]:
@@ -61,6 +66,33 @@ def moved(
             return position, max(stage, names.index(ANSWER))
         return position, last
     return position, stage
+
+
+def page_shown(page: int, pages: int) -> int:
+    """The screen of the text the room sees, from 1: never past the count measured."""
+    return min(max(page, 1), max(pages, 1))
+
+
+def paged(
+    steps: dict[int, list[str]],
+    place: tuple[int, int, int],
+    pages: int,
+    action: str,
+    number: int = 0,
+) -> tuple[int, int, int]:
+    """The place after the action, with the screens of a long text: (position, stage, page).
+    → and ← walk the `pages` screens the projector measured before they move the stage; a
+    new place starts at its first screen, or, reached by ←, at its last."""
+    position, stage, page = place
+    page = page_shown(page, pages)
+    if action == "next" and page < pages:
+        return position, stage, page + 1
+    if action == "back" and page > 1:
+        return position, stage, page - 1
+    new_position, new_stage = moved(steps, position, stage, action, number)
+    if (new_position, new_stage) == (position, stage):
+        return position, stage, page
+    return new_position, new_stage, LAST_PAGE if action == "back" else 1
 
 
 def stage_name(steps: dict[int, list[str]], position: int, stage: int) -> str:

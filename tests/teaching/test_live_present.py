@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from teaching.models import LiveSession, Playlist
+from teaching.models import LiveSession, Playlist, PlaylistItem
 
 from .builders import correct_number
 from .live_builders import at_question, go, host_client, make_live
@@ -146,3 +146,42 @@ def test_the_qr_code_is_an_svg_of_the_join_address():
     response = Client().get(f"/en/live/{session.code}/qr.svg")
     assert response["Content-Type"] == "image/svg+xml"
     assert response.content.startswith(b"<svg") and b"xmlns" in response.content
+
+
+def measure(client, session, pages: int, version: int):
+    return client.post(
+        f"/en/live/{session.code}/go/",
+        {"action": "pages", "number": pages, "version": version},
+        headers={"Accept": "application/json"},
+    )
+
+
+def test_the_projectors_count_of_screens_is_taken_for_its_version_only():
+    session = make_live()
+    client = host_client(session)
+    here = go(client, session, "goto", 2).json()
+    stale = measure(client, session, 2, here["version"] - 1).json()
+    assert not stale["applied"] and stale["pages"] == 1
+    taken = measure(client, session, 2, here["version"]).json()
+    assert taken["applied"] and taken["pages"] == 2 and taken["version"] == here["version"] + 1
+    assert go(client, session, "next").json()["page"] == 2  # → turned the page, not the stage
+    assert measure(client, session, 99, taken["version"]).status_code == 400
+    assert measure(client, session, 2, "soon").status_code == 400
+
+
+def test_a_move_takes_the_same_queries_however_long_the_playlist(django_assert_num_queries):
+    session = make_live()
+    for position in range(4, 30):
+        PlaylistItem.objects.create(playlist=session.playlist, position=position, title="More")
+    client = host_client(session)
+    go(client, session, "goto", 2)
+    # 1. the live session by its code with playlist and quiz; 2. the browser's session;
+    # 3. its user; 4-5. the user's and the groups' permissions (is the host a teacher?);
+    # 6. savepoint; 7. the row locked; 8-9. the playlist's steps and the quiz's question
+    # positions; 10. the update; 11. release; 12. the row read back for the answer
+    with django_assert_num_queries(12):
+        assert go(client, session, "next").json()["stage"] == 1
+    # The count of screens: the same but for the steps (1-7, the update, release, read back).
+    version = LiveSession.objects.get().version
+    with django_assert_num_queries(10):
+        assert measure(client, session, 2, version).json()["applied"]

@@ -28,3 +28,21 @@ def test_a_move_from_the_presenter_moves_the_projector():
     go(client, session, "next")
     page = client.get(f"/en/live/{session.code}/present/").content.decode()
     assert "A history." in page
+
+
+def test_the_presenter_view_names_the_rooms_screen_of_text_and_the_next_one():
+    session = make_live()
+    client = host_client(session)
+    moved = go(client, session, "goto", 2).json()
+    client.post(
+        f"/en/live/{session.code}/go/",
+        {"action": "pages", "number": 3, "version": moved["version"], "from": "present"},
+        headers={"Accept": "application/json"},
+    )
+    go(client, session, "next")
+    page = client.get(f"/en/live/{session.code}/presenter/").content.decode()
+    assert "screen 2 of 3" in page
+    assert "Screen 3 of 3 of this text" in page
+    go(client, session, "next")
+    page = client.get(f"/en/live/{session.code}/presenter/").content.decode()
+    assert "screen 3 of 3" in page and "of this text" not in page

@@ -8,7 +8,7 @@ from teaching import services
 from teaching.models import Answer
 
 from .builders import correct_number
-from .live_builders import at_question, make_live
+from .live_builders import at_question, go, host_client, make_live
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +66,17 @@ def test_two_rooms_polling_in_turn_each_see_their_own_place_and_count():
         two = poller.get(f"/en/live/{second.code}/state/").json()
         assert (one["open"], one["answers"]) == (2, 1)
         assert (two["open"], two["answers"]) == (None, 0)
+
+
+def test_the_state_names_the_screen_of_text_the_room_sees():
+    session = make_live()
+    client = host_client(session)
+    moved = go(client, session, "goto", 2).json()
+    client.post(
+        f"/en/live/{session.code}/go/",
+        {"action": "pages", "number": 3, "version": moved["version"]},
+        headers={"Accept": "application/json"},
+    )
+    go(client, session, "next")
+    state = Client().get(f"/en/live/{session.code}/state/").json()
+    assert (state["position"], state["stage"], state["page"], state["pages"]) == (2, 0, 2, 3)
