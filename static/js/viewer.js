@@ -1,13 +1,22 @@
 // The reading-station viewer: stack scrolling, window presets, zoom and pan, annotations,
 // full screen. The page works without it; this script only makes each change instant and
 // keeps the address bar in step, so a teacher can share exactly what is on screen.
+// The projector starts it too, on each image it can open large: without the viewer's own
+// keys (the projector's are different) and without the address bar, telling the projector
+// of each frame and window the reader picks so that the room's other windows follow.
 
-const root = document.getElementById("viewer");
-if (root && root.dataset.pattern) {
-  start(root);
+const page = document.getElementById("viewer");
+if (page && page.dataset.pattern) {
+  start(page);
 }
 
-function start(root) {
+/**
+ * Start the viewer on `root`. Options: `keys` (the viewer's own keyboard, on by default),
+ * `address` (keep the address bar in step, on by default), `onChange({frame, preset})`
+ * (called after the reader changes either). Returns `show({frame, preset})`, which draws a
+ * state chosen elsewhere without calling `onChange`, and `goTo`, `step`, `setPreset`.
+ */
+export function start(root, { keys = true, address = true, onChange = null } = {}) {
   const $ = (selector) => root.querySelector(selector);
   const $$ = (selector) => Array.from(root.querySelectorAll(selector));
   const image = $("[data-image]");
@@ -106,8 +115,13 @@ function start(root) {
     for (const link of $$("[data-preset]")) link.href = query({ preset: link.dataset.preset });
     for (const input of $$("input[type=hidden][name=preset]")) input.value = state.preset;
     for (const input of $$("input[type=hidden][name=ann]")) input.value = state.ann ? "1" : "0";
-    history.replaceState(null, "", query());
+    if (address) history.replaceState(null, "", query());
     preloadNeighbours();
+  }
+
+  function changed() {
+    render();
+    if (onChange) onChange({ frame: state.frame, preset: state.preset });
   }
 
   const preloaded = new Set();
@@ -134,13 +148,19 @@ function start(root) {
     const next = clamp(Math.round(frame), 1, total);
     if (next === state.frame) return;
     state.frame = next;
-    render();
+    changed();
   }
 
   function setPreset(name) {
     if (!presets.includes(name) || name === state.preset) return;
     state.preset = name;
-    render();
+    changed();
+  }
+
+  // The next window in the image's list (`by` -1: the one before), round the end.
+  function stepPreset(by) {
+    const here = presets.indexOf(state.preset);
+    setPreset(presets[(here + by + presets.length) % presets.length]);
   }
 
   function toggleAnnotations() {
@@ -201,6 +221,7 @@ function start(root) {
   );
 
   document.addEventListener("keydown", (event) => {
+    if (!keys) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
     if (target instanceof HTMLElement && target.closest("input, textarea, select")) return;
@@ -360,4 +381,26 @@ function start(root) {
   if (fullscreen && document.fullscreenEnabled) fullscreen.hidden = false;
   root.classList.add("has-script");
   render();
+
+  return {
+    show({ frame, preset }) {
+      const next = clamp(Math.round(frame) || 1, 1, total);
+      const chosen = presets.includes(preset) ? preset : presets[0];
+      if (next === state.frame && chosen === state.preset) return;
+      state.frame = next;
+      state.preset = chosen;
+      render();
+    },
+    goTo,
+    step: (by) => goTo(state.frame + by),
+    setPreset,
+    stepPreset,
+    get frame() {
+      return state.frame;
+    },
+    get preset() {
+      return state.preset;
+    },
+    frames: total,
+  };
 }
