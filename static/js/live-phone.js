@@ -1,6 +1,7 @@
 // A phone in a live session follows the projector: it polls live:state with If-None-Match,
-// and when the place moves (a question opens or closes) it loads the page again. Without
-// this script, reloading the page does the same.
+// and when a question opens or closes it loads the page again. Other moves (a page of text,
+// a frame of a stack) change nothing on a phone, so 300 phones do not reload for them.
+// Without this script, reloading the page does the same.
 
 // A phone only needs to see a question open or close; a slower poll keeps 300 phones cheap.
 const POLL_MS = 2000;
@@ -8,7 +9,7 @@ const phone = document.getElementById("live-phone");
 
 if (phone) {
   const url = phone.dataset.stateUrl;
-  const version = Number(phone.dataset.version);
+  const open = phone.dataset.open;
   let etag = "";
   const poll = async () => {
     try {
@@ -17,7 +18,7 @@ if (phone) {
       if (response.status === 200) {
         etag = response.headers.get("ETag") || "";
         const state = await response.json();
-        if (state.version !== version) {
+        if (String(state.open ?? "") !== open) {
           location.replace(phone.dataset.phoneUrl);
           return;
         }
