@@ -48,9 +48,11 @@ def steps_of(session: LiveSession) -> tuple[list[PlaylistItem], dict[int, list[s
 
 def step_at(session: LiveSession, position: int) -> PlaylistItem | None:
     """The step with its case's studies and ready images (three queries; one for a slide)."""
-    studies = Study.objects.order_by("order").prefetch_related(
+    # Ordered as figures_of numbers the images, so a figure number names one image.
+    studies = Study.objects.order_by("order", "pk").prefetch_related(
         Prefetch(
-            "images", queryset=Image.objects.filter(pixels=Image.Pixels.READY).order_by("order")
+            "images",
+            queryset=Image.objects.filter(pixels=Image.Pixels.READY).order_by("order", "pk"),
         )
     )
     return (
@@ -58,6 +60,18 @@ def step_at(session: LiveSession, position: int) -> PlaylistItem | None:
         .select_related("case", "case__diagnosis__parent")
         .prefetch_related(Prefetch("case__studies", queryset=studies), "case__differential")
         .first()
+    )
+
+
+def figures_of(session: LiveSession) -> list[Image]:
+    """The ready images of the step shown, in the order its grid numbers them (one query)."""
+    cases = PlaylistItem.objects.filter(
+        playlist_id=session.playlist_id, position=session.position
+    ).values("case_id")
+    return list(
+        Image.objects.filter(study__case__in=cases, pixels=Image.Pixels.READY)
+        .order_by("study__order", "study_id", "order", "pk")
+        .only("pk", "frame_count", "modality")
     )
 
 
@@ -92,6 +106,9 @@ def _state_query(code: str):
             "stage",
             "page",
             "pages",
+            "figure",
+            "frame",
+            "preset",
             "open_question",
             "blank",
             "version",

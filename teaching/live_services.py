@@ -4,8 +4,10 @@ is what the projector, the presenter view and the phones poll for."""
 from django.db import transaction
 from django.db.models import F
 
+from cases.dicom.render import FILE_PRESET
+
 from .lib.live_stages import ACTIONS, MAX_PAGES, QUESTION, page_shown, paged, stage_name
-from .live_selectors import steps_of
+from .live_selectors import figures_of, steps_of
 from .models import LiveSession
 
 
@@ -35,7 +37,8 @@ def live_session_go(*, session: LiveSession, action: str, number: int = 0) -> Li
                 "open_question": position if is_question else None,
             }
             if (position, stage) != (row.position, row.stage):
-                changes["pages"] = 1  # until the projector has measured the new place
+                # A new place: one screen until the projector has measured it, and the grid.
+                changes.update(pages=1, figure=None, frame=1, preset=FILE_PRESET)
             elif (page, False) == (here[2], row.blank):
                 # → at the very end (or ← at the start) moves nothing: the windows keep what
                 # they show.
@@ -62,6 +65,47 @@ def live_session_measure(
         page = page_shown(row.page, pages)
         LiveSession.objects.filter(pk=row.pk).update(
             version=F("version") + 1, pages=pages, page=page
+        )
+    row.refresh_from_db()
+    return row, True
+
+
+def live_session_view(*, session: LiveSession, figure: int | None) -> LiveSession:
+    """Open the step's image number `figure` large, at its first frame and in its own window;
+    None goes back to the grid."""
+    with transaction.atomic():
+        row = LiveSession.objects.select_for_update().get(pk=session.pk)
+        if figure is not None and not 1 <= figure <= len(figures_of(row)):
+            raise ValueError(figure)
+        if row.figure == figure:
+            return row
+        LiveSession.objects.filter(pk=row.pk).update(
+            version=F("version") + 1, figure=figure, frame=1, preset=FILE_PRESET
+        )
+    row.refresh_from_db()
+    return row
+
+
+def live_session_look(
+    *, session: LiveSession, figure: int, frame: int, preset: str
+) -> tuple[LiveSession, bool]:
+    """The frame and the window of the open image. A look at an image that is no longer the
+    open one is refused (False): it was sent as another window opened a different image."""
+    with transaction.atomic():
+        row = LiveSession.objects.select_for_update().get(pk=session.pk)
+        if row.figure is None or row.figure != figure:
+            return row, False
+        figures = figures_of(row)
+        if figure > len(figures):
+            return row, False
+        image = figures[figure - 1]
+        if preset not in image.preset_names:
+            raise ValueError(preset)
+        frame = min(max(frame, 1), max(image.frame_count, 1))
+        if (row.frame, row.preset) == (frame, preset):
+            return row, True
+        LiveSession.objects.filter(pk=row.pk).update(
+            version=F("version") + 1, frame=frame, preset=preset
         )
     row.refresh_from_db()
     return row, True

@@ -22,7 +22,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.viewer import overlay_scale, overlay_shapes
+from cases.viewer import (
+    PRESET_LABELS,
+    overlay_scale,
+    overlay_shapes,
+    rendition_pattern,
+    srcset_sizes,
+)
 from wizard.knowledge import KnowledgeBaseError
 from wizard.presenters import diagnosis_flowchart
 from wizard.snapshot import knowledge_snapshot
@@ -30,7 +36,7 @@ from wizard.snapshot import knowledge_snapshot
 from . import services
 from .lib import regions
 from .lib.csv_cells import csv_lines
-from .lib.live_stages import ANSWER, FINDINGS, QUESTION, stage_name
+from .lib.live_stages import ANSWER, FINDINGS, IMAGES, QUESTION, stage_name
 from .live_selectors import (
     may_host,
     question_of,
@@ -41,7 +47,12 @@ from .live_selectors import (
     steps_of,
     tally,
 )
-from .live_services import live_session_go, live_session_measure
+from .live_services import (
+    live_session_go,
+    live_session_look,
+    live_session_measure,
+    live_session_view,
+)
 from .models import Kind, Playlist
 from .permissions import is_teacher
 from .selectors import attempt_for
@@ -104,6 +115,8 @@ def _screen(request: HttpRequest, session) -> dict:
         context["tally"] = tally(question)
         if question.kind == Kind.WHERE and question.image:
             context["taps"] = _taps(question, context["tally"])
+    if item is not None and item.case and name == IMAGES:
+        context["figures"] = _figures(item.case, session)
     if item is not None and item.case and name == FINDINGS:
         _annotate(item.case)
     if item is not None and item.case and name in (ANSWER, FINDINGS):
@@ -124,6 +137,39 @@ def _screen(request: HttpRequest, session) -> dict:
 def _figure_count(case) -> int:
     """How many images the case shows, read from the prefetched studies: it sizes the grid."""
     return sum(len(study.images.all()) for study in case.studies.all())
+
+
+def _figures(case, session) -> list:
+    """The step's images, numbered as figures_of numbers them, each with what the viewer needs
+    to open it large: renditions addressed by the image's key, and neutral words only."""
+    figures = [image for study in case.studies.all() for image in study.images.all()]
+    for number, image in enumerate(figures, 1):
+        shown = number == session.figure
+        frame = session.frame - 1 if shown else 0
+        preset = session.preset if shown and session.preset in image.preset_names else "file"
+        image.figure = number
+        image.viewer_frame, image.viewer_preset = frame + 1, preset
+        image.viewer_src = image.rendition_url("display", frame, preset)
+        image.viewer_srcset = image.srcset(frame, preset)
+        image.pattern = rendition_pattern(image)
+        image.sizes = srcset_sizes(image)
+        image.frames = max(image.frame_count, 1)
+        image.windows = [(name, PRESET_LABELS.get(name, name)) for name in image.preset_names]
+    return figures
+
+
+def _viewed(figures: list, session) -> dict | None:
+    """The image the room sees large, for the presenter's line about it."""
+    if not session.figure or session.figure > len(figures):
+        return None
+    image = figures[session.figure - 1]
+    return {
+        "number": session.figure,
+        "count": len(figures),
+        "frame": image.viewer_frame,
+        "frames": image.frames,
+        "window": dict(image.windows).get(image.viewer_preset, ""),
+    }
 
 
 def _taps(question, counted) -> dict:
@@ -168,6 +214,7 @@ def live_presenter(request: HttpRequest, code: str) -> HttpResponse:
     later = [i for i in context["steps"] if i.position > session.position]
     context["next_item"] = later[0] if later else None
     context["next_page"] = session.shown_page + 1 if session.shown_page < session.pages else None
+    context["viewed"] = _viewed(context.get("figures") or [], session)
     return render(request, "live/presenter.html", context)
 
 
@@ -181,6 +228,9 @@ def _place(session) -> dict:
         "pages": session.pages,
         "blank": session.blank,
         "open": session.open_question,
+        "figure": session.figure,
+        "frame": session.frame,
+        "preset": session.preset,
     }
 
 
@@ -215,6 +265,14 @@ def live_go(request: HttpRequest, code: str) -> HttpResponse:
         if action == "pages":
             version = int(request.POST.get("version") or 0)
             session, applied = live_session_measure(session=session, pages=number, version=version)
+        elif action == "view":
+            session = live_session_view(session=session, figure=number or None)
+        elif action == "look":
+            frame = int(request.POST.get("frame") or 1)
+            preset = request.POST.get("preset", "")
+            session, applied = live_session_look(
+                session=session, figure=number, frame=frame, preset=preset
+            )
         else:
             session = live_session_go(session=session, action=action, number=number)
     except ValueError:

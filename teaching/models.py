@@ -479,6 +479,15 @@ class LiveSession(models.Model):
     pages = models.PositiveSmallIntegerField(
         default=1, help_text=_("How many screens the projector measured the step's text to fill.")
     )
+    figure = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("The image of the step open large, from 1, if any.")
+    )
+    frame = models.PositiveIntegerField(
+        default=1, help_text=_("The frame of the open image's stack, from 1.")
+    )
+    preset = models.CharField(
+        max_length=16, default="file", help_text=_("The window of the open image.")
+    )
     blank = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     started_at = models.DateTimeField(auto_now_add=True)

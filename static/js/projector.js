@@ -6,8 +6,11 @@
 // place fills and tells the server, whose → and ← walk them before the next stage, so a key
 // pressed in the presenter window turns the projector's page.
 
+import { start as startViewer } from "./viewer.js";
+
 const POLL_MS = 500; // a 304 is cheap, and the tally should follow within a second
 const DIGIT_WAIT_MS = 700; // "1" then "2" within this time goes to step 12
+const LOOK_WAIT_MS = 250; // a stack scrolls here at once and is posted when the wheel rests
 
 const root = document.documentElement;
 const body = document.body;
@@ -119,11 +122,15 @@ function room() {
   if (state && screen && placeOf(state) === screen.dataset.place) {
     return state;
   }
+  const box = document.getElementById("live-viewer");
   return {
     version: Number(screen ? screen.dataset.version : version),
     page: Number(screen ? screen.dataset.roomPage : 1) || 1,
     pages: Number(screen ? screen.dataset.roomPages : 1) || 1,
     blank: screen ? screen.dataset.blank === "1" : false,
+    figure: box ? Number(box.dataset.figure) || null : null,
+    frame: box ? Number(box.dataset.frame) || 1 : 1,
+    preset: box ? box.dataset.preset : "file",
   };
 }
 
@@ -134,6 +141,7 @@ function placeOf(shared) {
 function show() {
   const shared = room();
   showPage(shared.page - 1);
+  showViewer(shared);
   const screen = document.getElementById("screen");
   if (screen && (from === "presenter" || shared.pages === pages.length || shared.blank)) {
     // The room's count is this window's: → now walks these pages (tests wait for this).
@@ -207,6 +215,160 @@ async function apply(next) {
     await report();
   }
 }
+
+// -- one image large: the step's images in the reading station's viewer ---------------------
+// The open image, its frame and its window are the room's (the session's figure, frame and
+// preset). A frame or window picked here shows at once and is posted when the scrolling
+// rests; until then the polls do not pull the image back to the frame they knew.
+const viewers = new WeakMap(); // each image's element → its viewer
+let looking = null; // {figure, frame, preset} picked here and not yet taken by the server
+let lookTimer = 0;
+
+function viewerBox() {
+  return document.getElementById("live-viewer");
+}
+
+function viewerOf(element) {
+  if (!viewers.has(element)) {
+    const figure = Number(element.dataset.figure);
+    const viewer = startViewer(element, {
+      keys: false,
+      address: false,
+      onChange: (look) => picked(element, figure, look),
+    });
+    viewers.set(element, viewer);
+  }
+  return viewers.get(element);
+}
+
+function showWindow(element, preset) {
+  for (const label of element.querySelectorAll("[data-window]")) {
+    label.hidden = label.dataset.window !== preset;
+  }
+}
+
+function showViewer(shared) {
+  const box = viewerBox();
+  if (!box) {
+    return;
+  }
+  const local = looking && looking.figure === shared.figure ? looking : shared;
+  const figure = shared.figure || 0;
+  box.hidden = !figure;
+  for (const element of box.querySelectorAll("[data-viewer]")) {
+    const open = Number(element.dataset.figure) === figure;
+    element.hidden = !open;
+    if (open) {
+      const viewer = viewerOf(element);
+      viewer.show({ frame: local.frame, preset: local.preset });
+      showWindow(element, viewer.preset);
+      box.dataset.frame = String(viewer.frame);
+      box.dataset.preset = viewer.preset;
+    }
+  }
+  box.dataset.figure = figure ? String(figure) : "";
+}
+
+function picked(element, figure, look) {
+  showWindow(element, look.preset);
+  const box = viewerBox();
+  if (box) {
+    box.dataset.frame = String(look.frame);
+    box.dataset.preset = look.preset;
+  }
+  looking = { figure, ...look };
+  clearTimeout(lookTimer);
+  lookTimer = setTimeout(sendLook, LOOK_WAIT_MS);
+}
+
+async function sendLook() {
+  const look = looking;
+  if (!look) {
+    return;
+  }
+  const answer = await post("look", look.figure, {
+    frame: String(look.frame),
+    preset: look.preset,
+  });
+  if (looking === look) {
+    looking = null; // taken (or refused: another window opened another image)
+  }
+  if (answer) {
+    await apply(answer);
+  }
+}
+
+function figureCount() {
+  const box = viewerBox();
+  return box ? Number(box.dataset.figures) || 0 : 0;
+}
+
+async function openFigure(figure) {
+  const count = figureCount();
+  if (!count) {
+    return;
+  }
+  const number = figure ? ((figure - 1 + count) % count) + 1 : 0;
+  clearTimeout(lookTimer);
+  looking = null;
+  // Shown here at once; the server's answer brings the other windows along.
+  showViewer({ ...room(), figure: number || null, frame: 1, preset: "file" });
+  const answer = await post("view", number);
+  if (answer) {
+    await apply(answer);
+  }
+}
+
+function openViewer() {
+  const box = viewerBox();
+  const element = box && box.querySelector("[data-viewer]:not([hidden])");
+  return box && !box.hidden && element ? viewerOf(element) : null;
+}
+
+// The viewer's keys, when the step shows its images: true when the key was one of them.
+function viewerKey(event) {
+  const key = event.key;
+  const figure = room().figure || 0;
+  if (!figureCount()) {
+    return false;
+  }
+  if (!figure) {
+    if (key === "v" || key === "V" || key === "Enter") {
+      openFigure(1);
+      return true;
+    }
+    return false;
+  }
+  const viewer = openViewer();
+  const moves = {
+    v: () => openFigure(0),
+    V: () => openFigure(0),
+    Escape: () => openFigure(0),
+    "]": () => openFigure(figure + 1),
+    "[": () => openFigure(figure - 1),
+    Tab: () => openFigure(figure + (event.shiftKey ? -1 : 1)),
+    ArrowDown: () => viewer && viewer.step(1),
+    ArrowUp: () => viewer && viewer.step(-1),
+    Home: () => viewer && viewer.goTo(1),
+    End: () => viewer && viewer.goTo(viewer.frames),
+    d: () => viewer && viewer.setPreset("file"),
+    D: () => viewer && viewer.setPreset("file"),
+    p: () => viewer && viewer.stepPreset(1),
+    P: () => viewer && viewer.stepPreset(-1),
+  };
+  if (!moves[key]) {
+    return false;
+  }
+  moves[key]();
+  return true;
+}
+
+document.addEventListener("click", (event) => {
+  const figure = event.target.closest && event.target.closest(".figure[data-figure]");
+  if (figure && figureCount()) {
+    openFigure(Number(figure.dataset.figure));
+  }
+});
 
 // The key's own move and the next poll may both see a new place: the second fetch finds the
 // screen already at that place and leaves it be, so the flowchart the teacher has just opened
@@ -335,7 +497,9 @@ document.addEventListener("keydown", (event) => {
     }
   }
   const key = event.key;
-  if (ACTIONS[key]) {
+  if (viewerKey(event)) {
+    event.preventDefault();
+  } else if (ACTIONS[key]) {
     event.preventDefault();
     go(ACTIONS[key]);
   } else if (key === "f" || key === "F") {

@@ -1,0 +1,178 @@
+"""The images step in the viewer, in real Chromium: V opens an image of a CT stack large on
+the projector, the arrows and the wheel scroll its frames, P changes its window, the presenter
+view follows and drives it too, and the open image fits a 4:3 and a 16:9 screen."""
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+from pydicom.uid import generate_uid
+
+from cases.ingest import MemoryUpload, image_ingest
+from cases.models import Image
+from teaching.live_services import live_session_go
+from tests.cases.dicom.builders import make_ct, to_bytes
+
+from .live_builders import make_live
+from .test_browser_live import signed_in, superuser, watch_errors
+from .test_browser_live_demo import MEASURE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SLICES = 6
+SHOTS = "/tmp/live-viewer"
+
+
+def with_a_stack(session):
+    """Step 2's image becomes a CT stack of six slices, through the real pipeline."""
+    image = Image.objects.get(study__case=session.playlist.items.get(position=2).case)
+    series, study, frame_of_reference = generate_uid(), generate_uid(), generate_uid()
+    files = []
+    for index in range(SLICES):
+        ds = make_ct(
+            rows=128,
+            columns=128,
+            InstanceNumber=index + 1,
+            ImagePositionPatient=[0, 0, 2.0 * index],
+            SeriesInstanceUID=series,
+            StudyInstanceUID=study,
+            FrameOfReferenceUID=frame_of_reference,
+        )
+        pixels = np.full((128, 128), -900, dtype=np.int16)
+        pixels[32:96, 32:96] = 40 + 150 * index  # a square that brightens slice by slice
+        ds.PixelData = pixels.tobytes()
+        files.append(MemoryUpload(f"slice-{index}.dcm", to_bytes(ds)))
+    assert {result.status for result in image_ingest(image=image, files=files)} == {"imported"}
+    image.refresh_from_db()
+    assert image.frame_count == SLICES
+    return image
+
+
+def at_images(session):
+    live_session_go(session=session, action="goto", number=2)
+    live_session_go(session=session, action="next")
+
+
+# The picture of the image open large, as a function's first line.
+PICTURE = (
+    "() => { const i = document.querySelector('#live-viewer [data-viewer]:not([hidden]) img');"
+)
+
+
+def picture(page) -> str:
+    page.wait_for_function(PICTURE + " return i && i.complete && i.naturalWidth > 0; }")
+    return page.evaluate(PICTURE + " return i.currentSrc; }")
+
+
+def test_the_projector_opens_the_stack_scrolls_it_and_the_presenter_follows(chromium, live_server):
+    session = make_live(teacher=superuser())
+    with_a_stack(session)
+    at_images(session)
+    context = signed_in(chromium, live_server, session.host, {"width": 1024, "height": 768})
+    projector = context.new_page()
+    presenter = context.new_page()
+    errors = watch_errors(projector) + watch_errors(presenter)
+    projector.goto(f"/en/live/{session.code}/present/")
+    presenter.goto(f"/en/live/{session.code}/presenter/")
+    viewer = projector.locator("#live-viewer")
+    expect(viewer).to_be_hidden()
+
+    projector.keyboard.press("v")
+    expect(viewer).to_be_visible()
+    expect(viewer).to_have_attribute("data-figure", "1")
+    assert "/0/" in picture(projector)
+    said = presenter.locator("#presenter-view")
+    expect(said).to_have_text("image 1 of 1 large, frame 1 of 6, window: Default", timeout=5000)
+
+    projector.keyboard.press("ArrowDown")
+    projector.keyboard.press("ArrowDown")
+    expect(viewer).to_have_attribute("data-frame", "3")  # at once, before any post
+    expect(projector.locator("#live-viewer [data-counter]")).to_have_text("frame 3 / 6")
+    expect(said).to_contain_text("frame 3 of 6", timeout=5000)
+    assert "/2/" in picture(projector)
+
+    projector.locator("#live-viewer [data-stage]").hover()
+    projector.mouse.wheel(0, 120)
+    expect(viewer).to_have_attribute("data-frame", "5")
+    expect(said).to_contain_text("frame 5 of 6", timeout=5000)
+
+    projector.keyboard.press("p")
+    expect(viewer).to_have_attribute("data-preset", "soft-tissue")
+    expect(projector.locator("#live-viewer [data-window='soft-tissue']")).to_be_visible()
+    expect(said).to_contain_text("window: Soft tissue", timeout=5000)
+    picture(presenter)
+    presenter.screenshot(path=f"{SHOTS}-presenter-1024.png")
+    assert picture(projector).endswith("-soft-tissue.webp")
+    session.refresh_from_db()
+    assert (session.figure, session.frame, session.preset) == (1, 5, "soft-tissue")
+
+    # The presenter's keys drive the room's image too, and the presenter shows it small.
+    presenter.keyboard.press("ArrowUp")
+    expect(viewer).to_have_attribute("data-frame", "4", timeout=5000)
+    presenter.keyboard.press("d")
+    expect(viewer).to_have_attribute("data-preset", "file", timeout=5000)
+    assert "/3/" in picture(presenter) and not picture(presenter).endswith("-soft-tissue.webp")
+
+    projector.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    expect(said).to_have_count(0, timeout=5000)
+    projector.keyboard.press("ArrowRight")  # the question: the grid, no viewer
+    expect(projector.locator("#screen")).to_have_attribute("data-stage", "question")
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1024, "height": 768}, {"width": 1920, "height": 1080}],
+    ids=lambda v: f"{v['width']}x{v['height']}",
+)
+def test_the_open_image_takes_the_screen_with_nothing_overflowing(chromium, live_server, viewport):
+    session = make_live(teacher=superuser())
+    image = with_a_stack(session)
+    at_images(session)
+    context = signed_in(chromium, live_server, session.host, viewport)
+    page = context.new_page()
+    page.goto(f"/en/live/{session.code}/present/")
+    page.screenshot(path=f"{SHOTS}-grid-{viewport['width']}.png")
+    page.keyboard.press("Enter")
+    expect(page.locator("#live-viewer")).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("p")
+    picture(page)
+    measured = page.evaluate(MEASURE)
+    assert measured["problems"] == [], measured["problems"][:5]
+    assert measured["smallest"] >= 28, measured
+    # The largest size that fits: the square image, drawn contained in its box, takes the
+    # screen's height but for the caption's line.
+    drawn = page.evaluate(
+        PICTURE
+        + """ const r = i.getBoundingClientRect();
+        const scale = Math.min(r.width / i.naturalWidth, r.height / i.naturalHeight);
+        return {width: i.naturalWidth * scale, height: i.naturalHeight * scale}; }"""
+    )
+    assert image.width == image.height
+    assert drawn["height"] > 0.85 * viewport["height"], drawn
+    page.screenshot(path=f"{SHOTS}-open-{viewport['width']}.png")
+    page.keyboard.press("?")
+    page.screenshot(path=f"{SHOTS}-keys-{viewport['width']}.png")
+    context.close()
+
+
+def test_a_phone_reloads_when_a_question_opens_not_when_the_stack_scrolls(chromium, live_server):
+    from teaching.live_services import live_session_look, live_session_view
+
+    session = make_live(teacher=superuser())
+    with_a_stack(session)
+    at_images(session)
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    phone = context.new_page()
+    phone.goto(f"/en/live/{session.code}/")
+    expect(phone.locator("h1")).to_have_text("Look at the screen")
+    phone.evaluate("() => { window.stayed = true; }")  # gone if the page loads again
+    session = live_session_view(session=session, figure=1)
+    live_session_look(session=session, figure=1, frame=4, preset="bone")
+    phone.wait_for_timeout(4500)  # two of the phone's polls
+    assert phone.evaluate("() => window.stayed === true")
+    live_session_go(session=session, action="next")  # the question opens
+    expect(phone.locator("h2.question")).to_have_text("What is the diagnosis?", timeout=5000)
+    context.close()
