@@ -222,6 +222,7 @@ async function apply(next) {
 // rests; until then the polls do not pull the image back to the frame they knew.
 const viewers = new WeakMap(); // each image's element → its viewer
 let looking = null; // {figure, frame, preset} picked here and not yet taken by the server
+let opening = null; // the image opened here (0: closed) while the server has not answered
 let lookTimer = 0;
 
 function viewerBox() {
@@ -252,8 +253,8 @@ function showViewer(shared) {
   if (!box) {
     return;
   }
-  const local = looking && looking.figure === shared.figure ? looking : shared;
-  const figure = shared.figure || 0;
+  const figure = opening !== null ? opening : shared.figure || 0;
+  const local = looking && looking.figure === figure ? looking : shared;
   box.hidden = !figure;
   for (const element of box.querySelectorAll("[data-viewer]")) {
     const open = Number(element.dataset.figure) === figure;
@@ -303,17 +304,23 @@ function figureCount() {
   return box ? Number(box.dataset.figures) || 0 : 0;
 }
 
+// Open image number `figure`, counted round (0 is the last); null closes the viewer.
 async function openFigure(figure) {
   const count = figureCount();
   if (!count) {
     return;
   }
-  const number = figure ? ((figure - 1 + count) % count) + 1 : 0;
+  const number = figure === null ? 0 : ((((figure - 1) % count) + count) % count) + 1;
   clearTimeout(lookTimer);
   looking = null;
-  // Shown here at once; the server's answer brings the other windows along.
-  showViewer({ ...room(), figure: number || null, frame: 1, preset: "file" });
+  // Shown here at once, and kept while older polls arrive; the server's answer brings the
+  // other windows along.
+  opening = number;
+  showViewer({ ...room(), frame: 1, preset: "file" });
   const answer = await post("view", number);
+  if (opening === number) {
+    opening = null;
+  }
   if (answer) {
     await apply(answer);
   }
@@ -328,10 +335,10 @@ function openViewer() {
 // The viewer's keys, when the step shows its images: true when the key was one of them.
 function viewerKey(event) {
   const key = event.key;
-  const figure = room().figure || 0;
   if (!figureCount()) {
     return false;
   }
+  const figure = Number(viewerBox().dataset.figure) || 0; // as shown here, posted or not
   if (!figure) {
     if (key === "v" || key === "V" || key === "Enter") {
       openFigure(1);
@@ -341,9 +348,9 @@ function viewerKey(event) {
   }
   const viewer = openViewer();
   const moves = {
-    v: () => openFigure(0),
-    V: () => openFigure(0),
-    Escape: () => openFigure(0),
+    v: () => openFigure(null),
+    V: () => openFigure(null),
+    Escape: () => openFigure(null),
     "]": () => openFigure(figure + 1),
     "[": () => openFigure(figure - 1),
     Tab: () => openFigure(figure + (event.shiftKey ? -1 : 1)),
@@ -372,8 +379,9 @@ document.addEventListener("click", (event) => {
 
 // The key's own move and the next poll may both see a new place: the second fetch finds the
 // screen already at that place and leaves it be, so the flowchart the teacher has just opened
-// stays. `always` swaps it even so (the presenter's tally).
-async function refresh(always = false) {
+// stays. `tally` swaps the presenter's tally alone when nothing else moved, so the room's
+// image in the presenter view is not started again at every answer.
+async function refresh(tally = false) {
   const response = await fetch(location.href, { headers: { Accept: "text/html" } });
   if (!response.ok) {
     return;
@@ -385,10 +393,15 @@ async function refresh(always = false) {
     from === "presenter"
       ? fresh && screen && fresh.dataset.version !== screen.dataset.version
       : fresh && screen && fresh.dataset.place !== screen.dataset.place;
-  if (fresh && screen && (always || moved)) {
+  if (moved) {
     screen.replaceWith(fresh);
     fit();
   } else if (screen) {
+    const bars = fresh && fresh.querySelector(".presenter__tally");
+    const oldBars = screen.querySelector(".presenter__tally");
+    if (tally && bars && oldBars) {
+      oldBars.replaceWith(bars);
+    }
     show();
   }
   const place = page.querySelector(".live-controls__place");

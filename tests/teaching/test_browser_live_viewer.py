@@ -176,3 +176,88 @@ def test_a_phone_reloads_when_a_question_opens_not_when_the_stack_scrolls(chromi
     live_session_go(session=session, action="next")  # the question opens
     expect(phone.locator("h2.question")).to_have_text("What is the diagnosis?", timeout=5000)
     context.close()
+
+
+def test_the_presenters_tally_grows_with_each_answer(chromium, live_server):
+    session = make_live(teacher=superuser())
+    at_images(session)
+    live_session_go(session=session, action="next")  # the question opens
+    context = signed_in(chromium, live_server, session.host)
+    presenter = context.new_page()
+    presenter.goto(f"/en/live/{session.code}/presenter/")
+    total = presenter.locator(".presenter__tally .tally__total")
+    expect(total).to_have_text("0 answers")
+    phones = []
+    for n in (1, 2):
+        # Answered from phone pages: the test's own queries would lock SQLite's tables
+        # under the live server's.
+        phone = chromium.new_context(base_url=live_server.url)
+        phones.append(phone)
+        page = phone.new_page()
+        page.goto(f"/en/live/{session.code}/")
+        page.locator(".quiz-confidence__option").first.click()
+        page.locator(".quiz-choice").first.click()
+        page.click(".quiz-submit")
+        expect(page.locator("h1")).to_have_text("Your answer is in")
+        expect(total).to_have_text(f"{n} answer{'s' if n > 1 else ''}", timeout=5000)
+    for each in (context, *phones):
+        each.close()
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1024, "height": 768}, {"width": 1920, "height": 1080}],
+    ids=lambda v: f"{v['width']}x{v['height']}",
+)
+def test_the_demos_images_cycle_large_and_the_presenter_follows(chromium, live_server, viewport):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from teaching import services
+    from teaching.models import Playlist
+
+    call_command("load_demo", "--no-admin", stdout=open("/dev/null", "w"))
+    host = get_user_model().objects.create_superuser("host", "", "pw-for-tests")
+    playlist = Playlist.objects.get()
+    # The step with the most images.
+    items = list(playlist.items.order_by("position"))
+    counts = [Image.objects.filter(study__case=item.case).count() for item in items]
+    number = counts.index(max(counts)) + 1
+    session = services.live_session_start(playlist=playlist, host=host)
+    live_session_go(session=session, action="goto", number=number)
+    live_session_go(session=session, action="next")
+    context = signed_in(chromium, live_server, host, viewport)
+    projector = context.new_page()
+    presenter = context.new_page()
+    errors = watch_errors(projector) + watch_errors(presenter)
+    projector.goto(f"/en/live/{session.code}/present/")
+    presenter.goto(f"/en/live/{session.code}/presenter/")
+    viewer = projector.locator("#live-viewer")
+    said = presenter.locator("#presenter-view")
+    projector.locator(".figure[data-figure='2']").click()
+    expect(viewer).to_have_attribute("data-figure", "2")
+    expect(said).to_contain_text(f"image 2 of {max(counts)} large", timeout=5000)
+    projector.keyboard.press("]")
+    projector.keyboard.press("Tab")
+    expect(viewer).to_have_attribute("data-figure", "4")
+    projector.keyboard.press("[")
+    expect(viewer).to_have_attribute("data-figure", "3")
+    expect(said).to_contain_text(f"image 3 of {max(counts)} large", timeout=5000)
+    presenter.keyboard.press("Shift+Tab")  # the presenter's keys turn the room's images too
+    presenter.keyboard.press("[")
+    expect(viewer).to_have_attribute("data-figure", "1", timeout=5000)
+    projector.keyboard.press("[")  # round to the last
+    expect(viewer).to_have_attribute("data-figure", str(max(counts)))
+    projector.keyboard.press("p")
+    picture(projector)
+    measured = projector.evaluate(MEASURE)
+    assert measured["problems"] == [], measured["problems"][:5]
+    assert measured["smallest"] >= 28, measured
+    projector.screenshot(path=f"{SHOTS}-demo-{viewport['width']}.png")
+    presenter.screenshot(path=f"{SHOTS}-demo-presenter-{viewport['width']}.png")
+    # Blind: the open image's words are the grid's neutral ones.
+    legend = projector.locator("#live-viewer [data-viewer]:not([hidden]) .live-viewer__legend")
+    case = items[number - 1].case
+    assert case.diagnosis.name_en.lower() not in legend.inner_text().lower()
+    assert errors == []
+    context.close()

@@ -137,3 +137,11 @@ def test_a_look_and_an_image_opened_take_the_same_queries_however_many_images(
     # 1. the state, whatever is open
     with django_assert_num_queries(1):
         assert state(session)["preset"] == "bone"
+
+
+def test_the_presenter_names_no_frame_for_an_image_of_one():
+    session = at_images()
+    client = host_client(session)
+    go(client, session, "view", 2)
+    presenter = client.get(f"/en/live/{session.code}/presenter/").content.decode()
+    assert "image 2 of 2 large, window: Default" in presenter
