@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('teaching', '0003_playlists_and_live_sessions'),
+        ('teaching', '0004_playlist_translations'),
     ]
 
     operations = [
