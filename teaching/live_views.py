@@ -18,7 +18,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,7 +36,7 @@ from wizard.snapshot import knowledge_snapshot
 from . import services
 from .lib import regions
 from .lib.csv_cells import csv_lines
-from .lib.live_stages import ANSWER, FINDINGS, IMAGES, QUESTION, stage_name
+from .lib.live_stages import ANSWER, FINDINGS, HISTORY, IMAGES, QUESTION, SLIDE, stage_name
 from .live_selectors import (
     may_host,
     question_of,
@@ -82,6 +82,17 @@ def live_start(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("live:present", session.code)
 
 
+# The reveal stages as the presenter view names them.
+STAGE_LABELS = {
+    SLIDE: gettext_lazy("Slide"),
+    HISTORY: gettext_lazy("History"),
+    IMAGES: gettext_lazy("Images"),
+    QUESTION: gettext_lazy("Question"),
+    ANSWER: gettext_lazy("Answer"),
+    FINDINGS: gettext_lazy("Findings"),
+}
+
+
 def _join_url(request: HttpRequest, session) -> str:
     return request.build_absolute_uri(reverse("live-short", args=[session.code]))
 
@@ -97,6 +108,8 @@ def _screen(request: HttpRequest, session) -> dict:
         "case": item.case if item else None,
         "stage": name,
         "stages": steps.get(session.position, []),
+        "stage_label": STAGE_LABELS.get(name, name),
+        "stage_labels": [STAGE_LABELS.get(n, n) for n in steps.get(session.position, [])],
         "steps": items,
         "figure_count": _figure_count(item.case) if item and item.case else 0,
         "page": session.shown_page,

@@ -108,6 +108,9 @@ def test_a_spanish_projector_slide_shows_the_spanish_words_and_fits(
     if width >= 1024:  # the projector's sizes; a phone's width is only looked at
         measured = page.evaluate(MEASURE)
         assert measured["problems"] == [] and measured["smallest"] >= 28, measured
+    # Even at a phone's width the long Spanish word breaks inside the window, not past it.
+    heading = page.eval_on_selector("#screen h1", "h => h.getBoundingClientRect().toJSON()")
+    assert heading["left"] >= 0 and heading["right"] <= width, heading
     assert errors == []
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"projector-slide-es-{width}.png"))

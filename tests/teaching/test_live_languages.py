@@ -59,3 +59,14 @@ def test_the_results_asked_for_in_spanish_have_spanish_headers(session):
     response = host_client(session).get(f"/es/live/{session.code}/results.csv")
     header = b"".join(response.streaming_content).decode().lstrip("\ufeff").splitlines()[0]
     assert header.startswith("participante,pregunta,")
+
+
+def test_the_presenter_names_the_stages_in_its_language(session):
+    client = host_client(session)
+    live_session_go(session=session, action="goto", number=2)
+    spanish = page(client, session, "es", "presenter")
+    assert '<strong id="presenter-stage">Historia clínica</strong>' in spanish
+    chips = spanish.split('class="presenter__stages"')[1].split("</p>")[0]
+    assert "Imágenes" in chips and "history" not in chips and "images" not in chips
+    english = page(client, session, "en", "presenter")
+    assert '<strong id="presenter-stage">History</strong>' in english
