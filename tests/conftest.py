@@ -39,7 +39,7 @@ def english():
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium_browser():
     """A headless system Chromium; skipped where it is missing, but never under CI."""
     path = chromium_path()
     if path is None:
@@ -56,6 +56,16 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def chromium(chromium_browser):
+    """The browser, for one test: every context the test opened is closed when it ends, passed
+    or failed, before its database is emptied. A page left open goes on polling the live
+    server, and on PostgreSQL its requests deadlocked with the next test's TRUNCATE."""
+    yield chromium_browser
+    for context in list(chromium_browser.contexts):
+        context.close()
 
 
 @pytest.fixture
