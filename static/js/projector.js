@@ -443,7 +443,17 @@ async function poll() {
   setTimeout(poll, POLL_MS);
 }
 
-async function post(action, number = 0, extra = {}) {
+// One move at a time from this window: two keys pressed quickly go to the server in the
+// order they were pressed (sent at once, the second could be taken first and win).
+let posting = Promise.resolve();
+
+function post(action, number = 0, extra = {}) {
+  const sent = posting.then(() => send(action, number, extra));
+  posting = sent;
+  return sent;
+}
+
+async function send(action, number, extra) {
   const data = new FormData();
   data.append("action", action);
   data.append("number", String(number));
