@@ -55,7 +55,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         if revealed:
             found = found.select_related("diagnosis")
-        cases = list(case_cards(found)[start : start + SEARCH_PER_PAGE + 1])
+        cases = case_cards(found, start, start + SEARCH_PER_PAGE + 1)
         more, cases = len(cases) > SEARCH_PER_PAGE, cases[:SEARCH_PER_PAGE]
         if page == 1:
             entities = list(Entity.objects.search(query).select_related("mechanism")[:50])

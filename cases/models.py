@@ -209,8 +209,8 @@ class Case(models.Model):
 
     @property
     def region_tags(self) -> list:
-        """A card's region tags, by name in the reader's language (case_cards prefetches them)."""
-        return sorted((item.tag for item in self.card_regions), key=lambda tag: tag.name)
+        """A card's region tags, by name in the reader's language (add_card_details reads them)."""
+        return sorted(self.card_regions, key=lambda tag: tag.name)
 
     @property
     def is_published(self) -> bool:

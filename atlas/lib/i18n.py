@@ -24,6 +24,21 @@ def current_language() -> str:
     return active if active in codes else codes[0]
 
 
+def reading_order() -> list[str]:
+    """The languages a translated text is read in, best first: the active one, then the
+    others in modeltranslation's fallback order (an empty Spanish text shows the English)."""
+    first = current_language()
+    fallbacks = getattr(settings, "MODELTRANSLATION_FALLBACK_LANGUAGES", language_codes())
+    if isinstance(fallbacks, Mapping):
+        fallbacks = fallbacks.get(first, fallbacks.get("default", ()))
+    return [first, *(lang for lang in fallbacks if lang != first)]
+
+
+def first_of(texts) -> str:
+    """The first text that is not empty, as modeltranslation's fallback picks it."""
+    return next((text for text in texts if text), "")
+
+
 def field_for(field: str, lang: str | None = None) -> str:
     """The column holding `field` in `lang` (the active language when None): "caption_es"."""
     return f"{field}_{lang or current_language()}"

@@ -198,6 +198,26 @@ def test_a_card_shows_its_studies_and_region_tags_in_the_readers_language(client
     assert spanish.index("Rodilla") < spanish.index("Tobillo") and "En anillo" not in spanish
 
 
+def test_a_card_falls_back_to_the_other_language_where_a_text_is_empty(client):
+    case = make_case()
+    case.studies.update(modality=Study.Modality.MR, time_point_en="6 months", time_point_es="")
+    Study.objects.create(case=case, order=9, modality=Study.Modality.CT, time_point_en="")
+    hip = make_tag(kind=Tag.Kind.REGION, name_en="Hip", name_es="")
+    case.tags.add(hip)
+
+    def card(language):
+        page = client.get(f"/{language}/cases/").content.decode()
+        return page.split('<article class="case-card">')[1].split("</article>")[0]
+
+    spanish = card("es")
+    # The Spanish reader sees the English text where the Spanish one is empty, as on the case
+    # page; a study with no time point in either language shows none; studies in their order.
+    assert '<li class="badge">RM · 6 months</li>' in spanish
+    assert '<li class="badge">TC</li>' in spanish
+    assert spanish.index(">RM") < spanish.index(">TC")
+    assert '<li class="badge badge--region">Hip</li>' in spanish
+
+
 def test_a_choice_label_is_the_display_value_and_an_unknown_value_is_itself():
     from django.utils import translation
 
