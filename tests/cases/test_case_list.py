@@ -180,7 +180,9 @@ def test_each_facet_and_the_heading_count_with_every_other_filter_in_force(clien
 
 def test_a_card_shows_its_studies_and_region_tags_in_the_readers_language(client):
     case = make_case(presentation_en="knee lump", presentation_es="bulto en la rodilla")
-    case.studies.update(modality=Study.Modality.CT)
+    case.studies.update(
+        modality=Study.Modality.CT, time_point_en="at 6 months", time_point_es="a los 6 meses"
+    )
     knee = make_tag(kind=Tag.Kind.REGION, name_en="Knee", name_es="Rodilla")
     ankle = make_tag(kind=Tag.Kind.REGION, name_en="Ankle", name_es="Tobillo")
     pattern = make_tag(kind=Tag.Kind.PATTERN, name_en="Ring-like", name_es="En anillo")
@@ -192,7 +194,7 @@ def test_a_card_shows_its_studies_and_region_tags_in_the_readers_language(client
 
     english, spanish = card("en"), card("es")
     assert "Woman, 40, knee lump" in english and "Mujer, 40, bulto en la rodilla" in spanish
-    assert "CT" in english and "TC" in spanish
+    assert "CT · at 6 months" in english and "TC · a los 6 meses" in spanish
     # Region tags only, by name in the reader's language.
     assert english.index("Ankle") < english.index("Knee") and "Ring-like" not in english
     assert spanish.index("Rodilla") < spanish.index("Tobillo") and "En anillo" not in spanish
