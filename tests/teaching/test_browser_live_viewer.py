@@ -271,6 +271,15 @@ def test_the_demos_images_cycle_large_and_the_presenter_follows(chromium, live_s
     assert measured["smallest"] >= 28, measured
     projector.screenshot(path=f"{SHOTS}-demo-{viewport['width']}.png")
     presenter.screenshot(path=f"{SHOTS}-demo-presenter-{viewport['width']}.png")
+    # The presenter's panels all fit the window, each with its content whole: at 1024x768
+    # the room's image once squeezed the notes and the next step to a clipped heading.
+    clipped = presenter.evaluate(
+        """() => [...document.querySelectorAll('.presenter__grid > section')]
+          .filter((s) => s.getBoundingClientRect().bottom > innerHeight + 1
+            || s.scrollHeight > s.clientHeight + 1)
+          .map((s) => s.className)"""
+    )
+    assert clipped == [], clipped
     # Blind: the open image's words are the grid's neutral ones.
     legend = projector.locator("#live-viewer [data-viewer]:not([hidden]) .live-viewer__legend")
     case = items[number - 1].case
