@@ -259,16 +259,16 @@ def add_card_details(cases: list[Case]) -> None:
         case.card_studies, case.card_regions = [], []
     if not by_pk:
         return
-    languages = reading_order()
+    pks, languages = list(by_pk), reading_order()
     studies = (
-        Study.objects.filter(case_id__in=list(by_pk))
+        Study.objects.filter(case_id__in=pks)
         .order_by("order", "pk")
         .values_list("case_id", "modality", *(field_for("time_point", lang) for lang in languages))
     )
     for case_id, modality, *time_points in studies:
         by_pk[case_id].card_studies.append(CardStudy(modality, first_of(time_points)))
     regions = TaggedCase.objects.filter(
-        content_object_id__in=list(by_pk), tag__kind=Tag.Kind.REGION
+        content_object_id__in=pks, tag__kind=Tag.Kind.REGION
     ).values_list("content_object_id", *(f"tag__{field_for('name', lang)}" for lang in languages))
     for case_id, *names in regions:
         by_pk[case_id].card_regions.append(CardTag(first_of(names)))

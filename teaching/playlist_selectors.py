@@ -3,7 +3,7 @@
 from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from atlas.lib.i18n import current_language, field_for, language_codes
+from atlas.lib.i18n import field_for, language_codes, reading_order
 from cases.models import Case, Image, Study
 from diagnosis.models import Entity
 
@@ -13,10 +13,8 @@ from .permissions import is_teacher
 
 def _in_title_order(playlists: QuerySet[Playlist]) -> QuerySet[Playlist]:
     """By the title the reader sees: theirs, else the first other language that has one."""
-    reader = current_language()
-    order = [reader, *(lang for lang in language_codes() if lang != reader)]
     shown = Coalesce(
-        *(NullIf(field_for("title", lang), Value("")) for lang in order),
+        *(NullIf(field_for("title", lang), Value("")) for lang in reading_order()),
         Value(""),
         output_field=CharField(),
     )

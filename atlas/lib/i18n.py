@@ -26,12 +26,10 @@ def current_language() -> str:
 
 def reading_order() -> list[str]:
     """The languages a translated text is read in, best first: the active one, then the
-    others in modeltranslation's fallback order (an empty Spanish text shows the English)."""
+    others in the site's order, as MODELTRANSLATION_FALLBACK_LANGUAGES falls back (an empty
+    Spanish text shows the English)."""
     first = current_language()
-    fallbacks = getattr(settings, "MODELTRANSLATION_FALLBACK_LANGUAGES", language_codes())
-    if isinstance(fallbacks, Mapping):
-        fallbacks = fallbacks.get(first, fallbacks.get("default", ()))
-    return [first, *(lang for lang in fallbacks if lang != first)]
+    return [first, *(lang for lang in language_codes() if lang != first)]
 
 
 def first_of(texts) -> str:
