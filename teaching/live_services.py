@@ -86,6 +86,30 @@ def live_session_view(*, session: LiveSession, figure: int | None) -> LiveSessio
     return row
 
 
+def live_session_turn(*, session: LiveSession, by: int) -> LiveSession:
+    """Open the image `by` (1 or -1) after the one the room shows, counted round; from the
+    grid, 1 opens the first and -1 the last. Counted from the row, not from what a window
+    last saw, so two keys pressed quickly in the presenter view move the room two images."""
+    if by not in (1, -1):
+        raise ValueError(by)
+    with transaction.atomic():
+        row = LiveSession.objects.select_for_update().get(pk=session.pk)
+        count = len(figures_of(row))
+        if not count:
+            raise ValueError(by)
+        if row.figure is None:
+            figure = 1 if by == 1 else count
+        else:
+            figure = (row.figure - 1 + by) % count + 1
+        if row.figure == figure:
+            return row  # the step has one image, and it is open
+        LiveSession.objects.filter(pk=row.pk).update(
+            version=F("version") + 1, figure=figure, frame=1, preset=FILE_PRESET
+        )
+    row.refresh_from_db()
+    return row
+
+
 def live_session_look(
     *, session: LiveSession, figure: int, frame: int, preset: str
 ) -> tuple[LiveSession, bool]:

@@ -51,6 +51,7 @@ from .live_services import (
     live_session_go,
     live_session_look,
     live_session_measure,
+    live_session_turn,
     live_session_view,
 )
 from .models import Kind, Playlist
@@ -280,6 +281,8 @@ def live_go(request: HttpRequest, code: str) -> HttpResponse:
             session, applied = live_session_measure(session=session, pages=number, version=version)
         elif action == "view":
             session = live_session_view(session=session, figure=number or None)
+        elif action == "turn":
+            session = live_session_turn(session=session, by=number)
         elif action == "look":
             frame = int(request.POST.get("frame") or 1)
             preset = request.POST.get("preset", "")

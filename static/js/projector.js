@@ -304,8 +304,11 @@ function figureCount() {
   return box ? Number(box.dataset.figures) || 0 : 0;
 }
 
-// Open image number `figure`, counted round (0 is the last); null closes the viewer.
-async function openFigure(figure) {
+// Open image number `figure`, counted round (0 is the last); null closes the viewer. With
+// `by` (1 or -1, the keys [ ] and Tab) the server counts from the room's image, as → and ←
+// count from the room's place: two keys pressed in a window that has not yet caught up with
+// the room still move the room two images. `figure` is then only what shows here meanwhile.
+async function openFigure(figure, by = 0) {
   const count = figureCount();
   if (!count) {
     return;
@@ -317,7 +320,7 @@ async function openFigure(figure) {
   // other windows along.
   opening = number;
   showViewer({ ...room(), frame: 1, preset: "file" });
-  const answer = await post("view", number);
+  const answer = await (by ? post("turn", by) : post("view", number));
   if (opening === number) {
     opening = null;
   }
@@ -351,9 +354,9 @@ function viewerKey(event) {
     v: () => openFigure(null),
     V: () => openFigure(null),
     Escape: () => openFigure(null),
-    "]": () => openFigure(figure + 1),
-    "[": () => openFigure(figure - 1),
-    Tab: () => openFigure(figure + (event.shiftKey ? -1 : 1)),
+    "]": () => openFigure(figure + 1, 1),
+    "[": () => openFigure(figure - 1, -1),
+    Tab: () => openFigure(figure + (event.shiftKey ? -1 : 1), event.shiftKey ? -1 : 1),
     ArrowDown: () => viewer && viewer.step(1),
     ArrowUp: () => viewer && viewer.step(-1),
     Home: () => viewer && viewer.goTo(1),

@@ -2,6 +2,8 @@
 the projector, the arrows and the wheel scroll its frames, P changes its window, the presenter
 view follows and drives it too, and the open image fits a 4:3 and a 16:9 screen."""
 
+import time
+
 import numpy as np
 import pytest
 from playwright.sync_api import expect
@@ -63,18 +65,31 @@ def picture(page) -> str:
     return page.evaluate(PICTURE + " return i.currentSrc; }")
 
 
-def settled(page, code, figure):
+def settled(page, code, figure, timeout=10.0):
     """Wait until the room's image is `figure` and the page shows it; the presenter's screen
-    is rendered again at each change, so there it must also be of the room's latest one."""
-    page.wait_for_function(
-        """([code, figure]) => fetch(`/en/live/${code}/state/`, {cache: "no-store"})
-          .then((r) => r.json())
-          .then((s) => s.figure === figure
-            && document.getElementById("live-viewer").dataset.figure === String(figure)
-            && (!document.querySelector(".presenter")
-              || Number(document.getElementById("screen").dataset.version) === s.version))""",
-        arg=[code, figure],
-    )
+    is rendered again at each change, so there it must also be of the room's latest version.
+    The room is read here, from the database: Playwright's wait_for_function does not wait
+    for a promise (its predicate fetching the state passed at once, a check that could not
+    fail, and the keys pressed after it found the windows still moving)."""
+    from teaching.models import LiveSession
+
+    deadline = time.monotonic() + timeout
+    while True:
+        room = LiveSession.objects.values("figure", "version").get(code=code)
+        shown = page.evaluate(SHOWN)
+        presenter_ok = not shown["presenter"] or shown["version"] == room["version"]
+        if room["figure"] == figure and shown["figure"] == str(figure) and presenter_ok:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the room is at {room}, the page shows {shown}, not {figure}")
+        page.wait_for_timeout(100)
+
+
+SHOWN = """() => ({
+  figure: document.getElementById("live-viewer").dataset.figure,
+  version: Number(document.getElementById("screen").dataset.version),
+  presenter: document.documentElement.classList.contains("presenter"),
+})"""
 
 
 def test_the_projector_opens_the_stack_scrolls_it_and_the_presenter_follows(chromium, live_server):
@@ -334,4 +349,58 @@ def test_two_keys_pressed_quickly_reach_the_server_in_their_order(chromium, live
     assert len(sent) == 2
     expect(viewer).to_have_attribute("data-figure", "1")
     assert LiveSession.objects.get(pk=session.pk).figure == 1
+    context.close()
+
+
+def test_the_presenters_image_keys_count_from_the_rooms_image_not_from_its_own(
+    chromium, live_server
+):
+    """The presenter view has not yet caught up (its polls are held) when the projector turns
+    the room's image; two keys pressed there then move the room two images back from the
+    image the room shows, as → and ← count from the room's place. Counted from the presenter's
+    own stale image, the room ended one image short: the CI failure of stop 19."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from teaching import services
+    from teaching.models import LiveSession, Playlist
+
+    call_command("load_demo", "--no-admin", stdout=open("/dev/null", "w"))
+    host = get_user_model().objects.create_superuser("host", "", "pw-for-tests")
+    playlist = Playlist.objects.get()
+    items = list(playlist.items.order_by("position"))
+    counts = [Image.objects.filter(study__case=item.case).count() for item in items]
+    assert max(counts) >= 4
+    session = services.live_session_start(playlist=playlist, host=host)
+    live_session_go(session=session, action="goto", number=counts.index(max(counts)) + 1)
+    live_session_go(session=session, action="next")
+    context = signed_in(chromium, live_server, host, {"width": 1024, "height": 768})
+    projector = context.new_page()
+    presenter = context.new_page()
+    errors = watch_errors(projector) + watch_errors(presenter)
+    projector.goto(f"/en/live/{session.code}/present/")
+    presenter.goto(f"/en/live/{session.code}/presenter/")
+    projector.locator(".figure[data-figure='3']").click()
+    settled(projector, session.code, 3)
+    settled(presenter, session.code, 3)
+
+    held = []
+    presenter.route("**/state/", lambda route: held.append(route))  # it hears nothing of the room
+    presenter.wait_for_timeout(600)  # its poll in flight, if any, is held too
+    projector.keyboard.press("]")
+    settled(projector, session.code, 4)
+    assert presenter.locator("#live-viewer").get_attribute("data-figure") == "3"
+    moves = []
+    presenter.on("response", lambda response: "/go/" in response.url and moves.append(response))
+    presenter.keyboard.press("[")
+    presenter.keyboard.press("[")
+    deadline = time.monotonic() + 10
+    while len(moves) < 2 and time.monotonic() < deadline:
+        presenter.wait_for_timeout(100)
+    assert [move.status for move in moves] == [200, 200]
+    assert LiveSession.objects.get(pk=session.pk).figure == 2
+    expect(projector.locator("#live-viewer")).to_have_attribute("data-figure", "2")
+    presenter.unroute("**/state/")  # its held polls go on to the server
+    settled(presenter, session.code, 2)  # and the presenter catches up
+    assert errors == []
     context.close()

@@ -81,6 +81,28 @@ def test_a_look_sent_for_an_image_no_longer_open_is_ignored():
     assert not applied and (session.figure, session.frame, session.preset) == (2, 1, "file")
 
 
+def test_the_image_keys_turn_from_the_rooms_image_counted_round():
+    session = at_images()  # two images
+    client = host_client(session)
+    assert go(client, session, "turn", -1).json()["figure"] == 2  # from the grid, the last
+    opened = go(client, session, "turn", 1).json()  # round to the first
+    assert (opened["figure"], opened["frame"], opened["preset"]) == (1, 1, "file")
+    # Counted from the room's image, not from the window's: a window still showing image 1
+    # after another opened image 2 turns the room to image 1, as → and ← count from the room.
+    live_session_view(session=session, figure=2)
+    assert go(client, session, "turn", 1).json()["figure"] == 1
+    assert state(session)["figure"] == 1
+    assert go(client, session, "turn", 2).status_code == 400  # one image at a time
+
+
+def test_an_image_key_on_a_step_without_images_is_refused_and_moves_nothing():
+    session = make_live()  # at step 1, a title slide
+    version = state(session)["version"]
+    response = go(host_client(session), session, "turn", 1)
+    assert response.status_code == 400
+    assert state(session)["version"] == version
+
+
 def test_the_next_stage_closes_the_image_and_opening_it_again_changes_nothing():
     session = at_images()
     session = live_session_view(session=session, figure=1)
