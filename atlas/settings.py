@@ -6,6 +6,7 @@ SECRET_KEY or ALLOWED_HOSTS stops start-up instead of running insecurely.
 
 import os
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -50,6 +51,13 @@ def database_from_url(url: str) -> dict:
             # each worker keeps its connection, as for PostgreSQL.
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
+            # The tests' database is a file, as in production, not Django's shared in-memory
+            # one: there a browser test's two windows, each served on its own thread and
+            # connection, met "database table is locked" (a shared-cache lock waits for no
+            # timeout) and the second got a 500. One file per test process.
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"atlas-test-{os.getpid()}.sqlite3")
+            },
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         return {

@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_twenty_threads_saving_one_row_lose_nothing_and_never_see_a_locked_database(tmp_path):
-    # A file database in its own process: the test database is in memory, where SQLite's
-    # locking between connections does not happen as it does on disk.
+    # A database of the production settings in its own process, with twenty threads of its
+    # own connections, apart from the test database and its test-case transactions.
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'atlas.sqlite3'}"}
     result = subprocess.run(
         [sys.executable, "-m", "tests.atlas.sqlite_writers"],
